@@ -1,0 +1,107 @@
+package io.github.aigateway.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.backend.ModelAnswer;
+import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.stream.RawTextStream;
+import io.github.aigateway.stream.SseSuggestionStream;
+import io.github.aigateway.stream.TokenStream;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Clock;
+import org.apache.camel.Exchange;
+
+/** Writes code suggestion answers in the shape of the endpoint GitLab called (contract §5.3–§6.2). */
+public class CodeSuggestionResponses {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String region = "us-central1";
+    private Clock clock = Clock.systemUTC();
+
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    void setClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The JSON body for a complete answer. */
+    public String render(CodeSuggestionRequest request, ModelCall call, ModelAnswer answer) {
+        String text = request.feature() == Feature.CODE_GENERATIONS
+                ? GeneratedCode.clean(answer.text(), request.prefix())
+                : answer.text();
+        return switch (request.format()) {
+            case SUGGESTIONS_V2 -> suggestionsV2(request, call, answer, text);
+            case COMPLETION_V3, SUGGESTIONS_V4 -> completionV3(request, call, text);
+        };
+    }
+
+    /** The stream a streamed answer is written to, in the endpoint's streaming format. */
+    public TokenStream openStream(Exchange exchange) {
+        CodeSuggestionRequest request = exchange.getProperty("suggestion", CodeSuggestionRequest.class);
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
+        String correlationId = exchange.getProperty(RequestContext.CORRELATION_ID, String.class);
+        if (request.format() == ResponseFormat.SUGGESTIONS_V4) {
+            ObjectNode metadata = metadata(request, call);
+            metadata.put("region", region);
+            return new SseSuggestionStream(response, correlationId, metadata);
+        }
+        return new RawTextStream(response, correlationId);
+    }
+
+    private String suggestionsV2(CodeSuggestionRequest request, ModelCall call, ModelAnswer answer, String text) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", "id");
+        ObjectNode model = body.putObject("model");
+        model.put("engine", "agent");
+        model.put("name", call.promptName());
+        model.put("lang", request.language());
+        ObjectNode usage = model.putObject("tokens_consumption_metadata");
+        usage.put("input_tokens", Math.max(answer.inputTokens(), 0));
+        usage.put("output_tokens", Math.max(answer.outputTokens(), 0));
+        usage.put("max_output_tokens_used", answer.outputTokens() >= call.maxTokens());
+        usage.putNull("context_tokens_sent");
+        usage.putNull("context_tokens_used");
+        model.put("region", region);
+        body.putArray("experiments");
+        body.put("object", "text_completion");
+        body.put("created", clock.instant().getEpochSecond());
+        choices(body, text);
+        body.putObject("metadata").putArray("enabled_feature_flags");
+        return body.toString();
+    }
+
+    private String completionV3(CodeSuggestionRequest request, ModelCall call, String text) {
+        ObjectNode body = JSON.createObjectNode();
+        choices(body, text);
+        body.set("metadata", metadata(request, call));
+        return body.toString();
+    }
+
+    private ObjectNode metadata(CodeSuggestionRequest request, ModelCall call) {
+        ObjectNode metadata = JSON.createObjectNode();
+        ObjectNode model = metadata.putObject("model");
+        model.put("engine", "agent");
+        model.put("name", call.promptName());
+        model.put("lang", request.language());
+        metadata.put("timestamp", clock.instant().getEpochSecond());
+        metadata.putArray("enabled_feature_flags");
+        return metadata;
+    }
+
+    /** An empty suggestion is an empty list, as GitLab's gateway drops it (contract §5.3). */
+    private static void choices(ObjectNode body, String text) {
+        ArrayNode choices = body.putArray("choices");
+        if (!text.isEmpty()) {
+            ObjectNode choice = choices.addObject();
+            choice.put("text", text);
+            choice.put("index", 0);
+            choice.put("finish_reason", "length");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.aigateway.api;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Cleans a code generation answer the way GitLab's gateway does before the IDE inserts it: code out of
+ * markdown fences and {@code <new_code>} tags, the echo of code already above the cursor removed,
+ * surrounding blank lines dropped.
+ */
+final class GeneratedCode {
+
+    private static final Pattern FENCED = Pattern.compile("```[^\\n`]*\\n(.*?)(?:\\n```|$)", Pattern.DOTALL);
+    private static final Pattern TAGGED = Pattern.compile("<new_code>(.*?)(?:</new_code>|$)", Pattern.DOTALL);
+
+    private GeneratedCode() {
+    }
+
+    static String clean(String answer, String prefix) {
+        String code = answer;
+        Matcher tagged = TAGGED.matcher(code);
+        if (tagged.find()) {
+            code = tagged.group(1);
+        }
+        Matcher fenced = FENCED.matcher(code);
+        if (fenced.find()) {
+            code = fenced.group(1);
+        }
+        code = withoutEcho(code, prefix);
+        return stripBlankLines(code);
+    }
+
+    /** Models often repeat the line the cursor is on, or the whole prefix, before the new code. */
+    private static String withoutEcho(String code, String prefix) {
+        if (!prefix.isBlank() && code.startsWith(prefix)) {
+            return code.substring(prefix.length());
+        }
+        String lastLine = prefix.substring(prefix.lastIndexOf('\n') + 1).strip();
+        int firstBreak = code.indexOf('\n');
+        String firstLine = (firstBreak < 0 ? code : code.substring(0, firstBreak)).strip();
+        if (!lastLine.isEmpty() && firstLine.equals(lastLine)) {
+            return firstBreak < 0 ? "" : code.substring(firstBreak + 1);
+        }
+        return code;
+    }
+
+    private static String stripBlankLines(String code) {
+        String result = code.replaceAll("^(?:[ \\t]*\\n)+", "");
+        return result.stripTrailing();
+    }
+}

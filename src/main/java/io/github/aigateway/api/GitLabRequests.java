@@ -1,0 +1,146 @@
+package io.github.aigateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.aigateway.api.CodeSuggestionRequest.ContextSnippet;
+import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.catalog.ModelSelection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.camel.Exchange;
+
+/**
+ * Turns each GitLab code suggestion body (v2, v3, v4; GitLab 17.x and 18.x) into one
+ * {@link CodeSuggestionRequest}. Unknown fields are ignored, as GitLab's gateway ignores them.
+ */
+public class GitLabRequests {
+
+    /** {@code model_provider} values a self-hosted GitLab sends. */
+    private static final Set<String> SELF_HOSTED_PROVIDERS = Set.of("litellm", "codestral", "openai", "custom_openai");
+
+    /** {@code POST /v2/code/completions}: prompt_version 2 (self-hosted) or 1 (admin health check). */
+    public CodeSuggestionRequest completionsV2(Exchange exchange) {
+        return fromV2(JsonBody.of(exchange), Feature.CODE_COMPLETIONS);
+    }
+
+    /** {@code POST /v2/code/generations} (GitLab 17.x): the instruction arrives as {@code prompt}. */
+    public CodeSuggestionRequest generationsV2(Exchange exchange) {
+        return fromV2(JsonBody.of(exchange), Feature.CODE_GENERATIONS);
+    }
+
+    /** {@code POST /v3/code/completions} (GitLab 18.x). */
+    public CodeSuggestionRequest completionsV3(Exchange exchange) {
+        return fromComponents(JsonBody.of(exchange), ResponseFormat.COMPLETION_V3);
+    }
+
+    /** {@code POST /v4/code/suggestions} (GitLab 18.x, IDE supports SSE). */
+    public CodeSuggestionRequest suggestionsV4(Exchange exchange) {
+        return fromComponents(JsonBody.of(exchange), ResponseFormat.SUGGESTIONS_V4);
+    }
+
+    private CodeSuggestionRequest fromV2(JsonBody body, Feature feature) {
+        JsonNode root = body.root();
+        JsonNode file = body.object(root, "current_file", true);
+        String fileName = body.string(file, "file_name", file != null, "", "current_file");
+        String above = body.string(file, "content_above_cursor", file != null, "", "current_file");
+        // GitLab's health probe sends only content_above_cursor
+        String below = body.string(file, "content_below_cursor", false, "", "current_file");
+        String languageId = body.string(file, "language_identifier", false, null, "current_file");
+        boolean stream = body.bool(root, "stream");
+        String provider = body.string(root, "model_provider", false, null);
+        String prompt = body.string(root, "prompt", false, "");
+        List<ContextSnippet> context = contextItems(body, body.array(root, "context"));
+        JsonNode metadata = body.object(root, "model_metadata", false);
+        String family = body.string(root, "model_name", false, null);
+        String endpoint = body.string(root, "model_endpoint", false, null);
+        String apiKey = body.string(root, "model_api_key", false, null);
+        String identifier = body.string(root, "model_identifier", false, null);
+        if (family == null && metadata != null) {
+            family = body.string(metadata, "name", false, null, "model_metadata");
+            endpoint = body.string(metadata, "endpoint", false, null, "model_metadata");
+            apiKey = body.string(metadata, "api_key", false, null, "model_metadata");
+            identifier = body.string(metadata, "identifier", false, null, "model_metadata");
+        }
+        body.check();
+        if (provider != null && !SELF_HOSTED_PROVIDERS.contains(provider)) {
+            throw new GatewayException(422, "model_provider '" + provider
+                    + "' is not served here: this gateway serves self-hosted models (model_provider litellm)");
+        }
+        ModelSelection model = ModelSelection.resolve(family, endpoint, apiKey, identifier);
+        boolean completion = feature == Feature.CODE_COMPLETIONS;
+        return new CodeSuggestionRequest(feature, ResponseFormat.SUGGESTIONS_V2, model, fileName.strip(),
+                Languages.resolve(languageId, fileName), above, below, completion ? "" : prompt, context,
+                completion && !prompt.isBlank() ? prompt : null, stream);
+    }
+
+    private CodeSuggestionRequest fromComponents(JsonBody body, ResponseFormat format) {
+        JsonNode root = body.root();
+        JsonNode components = body.array(root, "prompt_components");
+        JsonNode metadata = body.object(root, "model_metadata", true);
+        if (components == null || components.isEmpty()) {
+            body.error("too_short", "List should have at least 1 item after validation", new Object[0],
+                    "prompt_components");
+        }
+        body.check();
+        JsonNode first = components.get(0);
+        String type = body.string(first, "type", true, "", "prompt_components", 0);
+        Feature feature = switch (type) {
+            case "code_editor_completion" -> Feature.CODE_COMPLETIONS;
+            case "code_editor_generation" -> Feature.CODE_GENERATIONS;
+            default -> {
+                body.error("union_tag_invalid", "Input tag '" + type + "' found using 'type' does not match"
+                        + " 'code_editor_completion', 'code_editor_generation'", new Object[]{"prompt_components", 0}, "type");
+                yield null;
+            }
+        };
+        JsonNode payload = body.object(first, "payload", true, "prompt_components", 0);
+        body.check();
+        Object[] at = {"prompt_components", 0, "payload"};
+        String fileName = body.string(payload, "file_name", true, "", at);
+        String above = body.string(payload, "content_above_cursor", true, "", at);
+        String below = body.string(payload, "content_below_cursor", false, "", at);
+        String languageId = body.string(payload, "language_identifier", false, null, at);
+        boolean stream = body.bool(root, "stream") || body.bool(payload, "stream", at);
+        JsonNode enhancer = payload.get("prompt_enhancer");
+        String instruction = enhancer != null && enhancer.isObject()
+                ? body.string(enhancer, "user_instruction", false, "", "prompt_components", 0, "payload", "prompt_enhancer")
+                : "";
+        List<ContextSnippet> context = new ArrayList<>();
+        for (int i = 1; i < components.size(); i++) {
+            JsonNode item = components.get(i);
+            if ("code_context".equals(item.path("type").asText())) {
+                context.addAll(contextItems(body, item.path("payload").path("content").isArray()
+                        ? item.path("payload").path("content") : null));
+            }
+        }
+        if (enhancer != null && enhancer.isObject()) {
+            for (JsonNode related : enhancer.path("related_files")) {
+                if (related.isTextual()) {
+                    context.add(new ContextSnippet("", related.textValue()));
+                }
+            }
+        }
+        String family = body.string(metadata, "name", true, null, "model_metadata");
+        String endpoint = body.string(metadata, "endpoint", false, null, "model_metadata");
+        String apiKey = body.string(metadata, "api_key", false, null, "model_metadata");
+        String identifier = body.string(metadata, "identifier", false, null, "model_metadata");
+        body.check();
+        ModelSelection model = ModelSelection.resolve(family, endpoint, apiKey, identifier);
+        return new CodeSuggestionRequest(feature, format, model, fileName.strip(),
+                Languages.resolve(languageId, fileName), above, below, instruction, context, null, stream);
+    }
+
+    private static List<ContextSnippet> contextItems(JsonBody body, JsonNode items) {
+        List<ContextSnippet> context = new ArrayList<>();
+        if (items == null) {
+            return context;
+        }
+        for (JsonNode item : items) {
+            String content = item.path("content").asText("");
+            if (!content.isEmpty()) {
+                context.add(new ContextSnippet(item.path("name").asText(""), content));
+            }
+        }
+        return context;
+    }
+}

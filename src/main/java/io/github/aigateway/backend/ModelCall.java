@@ -1,0 +1,21 @@
+package io.github.aigateway.backend;
+
+import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.catalog.ModelSelection;
+import java.util.List;
+
+/**
+ * Everything a backend route needs for one model call, whatever the wire protocol.
+ *
+ * @param feature     what the call is for
+ * @param model       provider, endpoint, served model and key
+ * @param promptName  the model name GitLab shows ({@code model.name} in responses)
+ * @param messages    rendered prompt, in order
+ * @param temperature sampling temperature
+ * @param maxTokens   output cap
+ * @param stop        stop sequences
+ * @param stream      relay tokens as they come
+ */
+public record ModelCall(Feature feature, ModelSelection model, String promptName, List<ChatMessage> messages,
+                        double temperature, int maxTokens, List<String> stop, boolean stream) {
+}

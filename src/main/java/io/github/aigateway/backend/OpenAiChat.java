@@ -1,0 +1,55 @@
+package io.github.aigateway.backend;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.api.GatewayException;
+import org.apache.camel.Exchange;
+
+/** The OpenAI chat completions wire format, as vLLM (and Azure OpenAI) speak it. */
+public class OpenAiChat {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** {@code POST .../chat/completions} body for one model call. */
+    public String requestBody(ModelCall call) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("model", call.model().servedModel());
+        ArrayNode messages = body.putArray("messages");
+        for (ChatMessage message : call.messages()) {
+            messages.addObject().put("role", message.role()).put("content", message.content());
+        }
+        body.put("max_tokens", call.maxTokens());
+        body.put("temperature", call.temperature());
+        if (!call.stop().isEmpty()) {
+            ArrayNode stop = body.putArray("stop");
+            call.stop().forEach(stop::add);
+        }
+        body.put("stream", call.stream());
+        if (call.stream()) {
+            // usage only comes with the stream when asked for
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        return body.toString();
+    }
+
+    /** The answer of a non-streamed call. */
+    public ModelAnswer answer(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        JsonNode root;
+        try {
+            root = body == null ? null : JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            root = null;
+        }
+        if (root == null || !root.isObject() || !root.path("choices").isArray()) {
+            throw new GatewayException(503, "Inference failed: the model server sent an answer that is not a chat completion");
+        }
+        JsonNode first = root.path("choices").path(0);
+        String text = first.path("message").path("content").asText("");
+        JsonNode usage = root.path("usage");
+        return new ModelAnswer(text, usage.path("prompt_tokens").asInt(-1), usage.path("completion_tokens").asInt(-1));
+    }
+}

@@ -1,0 +1,84 @@
+package io.github.aigateway.backend;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.stream.TokenStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import org.apache.camel.Exchange;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays an OpenAI-style SSE stream ({@code data: {...}} lines, {@code data: [DONE]}) token by token to
+ * the {@link TokenStream} of the exchange. Needs the route's stream caching off and camel-http's
+ * {@code disableStreamCache=true}, so the body is the live socket stream.
+ */
+public class OpenAiStreamRelay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiStreamRelay.class);
+
+    public void relay(Exchange exchange) throws IOException {
+        TokenStream out = exchange.getProperty("responseStream", TokenStream.class);
+        InputStream in = exchange.getMessage().getBody(InputStream.class);
+        if (in == null) {
+            throw new GatewayException(503, "Inference failed: the model server sent no stream");
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (out.clientGone()) {
+                    abortUpstream(in);
+                    exchange.setProperty("streamOutcome", "client_disconnected");
+                    return;
+                }
+                if (!line.startsWith("data:")) {
+                    continue;
+                }
+                String data = line.substring(5).strip();
+                if (data.equals("[DONE]")) {
+                    break;
+                }
+                out.write(delta(data));
+            }
+            out.end();
+        } catch (IOException | RuntimeException e) {
+            if (!out.started()) {
+                throw e;
+            }
+            LOG.warn("Model stream failed after it started: {}", e.getMessage());
+            exchange.setProperty("streamOutcome", "failed: " + e.getMessage());
+            out.abort(e.getMessage());
+        }
+    }
+
+    /** The new text in one chunk; chunks without choices (usage, Azure filter results) carry none. */
+    static String delta(String data) {
+        JsonNode chunk;
+        try {
+            chunk = OpenAiChat.JSON.readTree(data);
+        } catch (JsonProcessingException e) {
+            throw new GatewayException(503, "Inference failed: the model server sent an invalid stream event");
+        }
+        JsonNode error = chunk.get("error");
+        if (error != null && !error.isNull()) {
+            String message = error.isObject() ? error.path("message").asText("model error") : error.asText();
+            throw new GatewayException(503, "Inference failed: " + message);
+        }
+        return chunk.path("choices").path(0).path("delta").path("content").asText("");
+    }
+
+    /** Closes the backend connection instead of draining it, so the model stops generating. */
+    private static void abortUpstream(InputStream in) throws IOException {
+        if (in instanceof EofSensorInputStream sensor) {
+            sensor.abort();
+        } else {
+            in.close();
+        }
+    }
+}

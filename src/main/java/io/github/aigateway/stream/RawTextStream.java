@@ -1,0 +1,39 @@
+package io.github.aigateway.stream;
+
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * GitLab's streamed code suggestions before v4 (contract §5.4): the generated text itself, labelled
+ * {@code text/event-stream} but without SSE framing. A failure simply ends the text.
+ */
+public final class RawTextStream extends VertxTokenStream {
+
+    public RawTextStream(HttpServerResponse response, String correlationId) {
+        super(response, correlationId);
+    }
+
+    @Override
+    String contentType() {
+        return "text/event-stream; charset=utf-8";
+    }
+
+    @Override
+    String opening() {
+        return "";
+    }
+
+    @Override
+    String frame(String text) {
+        return text;
+    }
+
+    @Override
+    String closing() {
+        return "";
+    }
+
+    @Override
+    String failure(String reason) {
+        return "";
+    }
+}

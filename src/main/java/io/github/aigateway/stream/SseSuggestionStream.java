@@ -1,0 +1,62 @@
+package io.github.aigateway.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * {@code /v4/code/suggestions} streaming (contract §6.2): real SSE with {@code stream_start},
+ * {@code content_chunk} events and {@code stream_end}, and header {@code X-Streaming-Format: sse}.
+ */
+public final class SseSuggestionStream extends VertxTokenStream {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectNode startMetadata;
+
+    /** @param startMetadata the {@code metadata} object sent in {@code stream_start} */
+    public SseSuggestionStream(HttpServerResponse response, String correlationId, ObjectNode startMetadata) {
+        super(response, correlationId);
+        this.startMetadata = startMetadata;
+    }
+
+    @Override
+    String contentType() {
+        return "text/event-stream; charset=utf-8";
+    }
+
+    @Override
+    void headers(HttpServerResponse response) {
+        response.putHeader("X-Streaming-Format", "sse");
+    }
+
+    @Override
+    String opening() {
+        ObjectNode data = JSON.createObjectNode();
+        data.set("metadata", startMetadata);
+        return event("stream_start", data.toString());
+    }
+
+    @Override
+    String frame(String text) {
+        ObjectNode data = JSON.createObjectNode();
+        ObjectNode choice = data.putArray("choices").addObject();
+        choice.putObject("delta").put("content", text);
+        choice.put("index", 0);
+        return event("content_chunk", data.toString());
+    }
+
+    @Override
+    String closing() {
+        return event("stream_end", "null");
+    }
+
+    @Override
+    String failure(String reason) {
+        return "";
+    }
+
+    private static String event(String name, String data) {
+        return "event: " + name + "\ndata: " + data + "\n\n";
+    }
+}

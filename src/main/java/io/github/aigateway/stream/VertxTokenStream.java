@@ -1,0 +1,96 @@
+package io.github.aigateway.stream;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes a token stream straight to the Vert.x response: platform-http would otherwise buffer an
+ * {@code InputStream} body until 16 KiB or its end. Camel writes nothing more once the response ended.
+ */
+abstract class VertxTokenStream implements TokenStream {
+
+    private final HttpServerResponse response;
+    private final String correlationId;
+    private boolean started;
+    private boolean ended;
+
+    VertxTokenStream(HttpServerResponse response, String correlationId) {
+        this.response = response;
+        this.correlationId = correlationId;
+    }
+
+    /** Content type of the stream. */
+    abstract String contentType();
+
+    /** Bytes sent before the first piece of text; may be empty. */
+    abstract String opening();
+
+    /** One piece of text, framed. */
+    abstract String frame(String text);
+
+    /** Bytes that end the stream normally; may be empty. */
+    abstract String closing();
+
+    /** Bytes that end a failed stream; may be empty. */
+    abstract String failure(String reason);
+
+    /** Extra response headers, e.g. {@code X-Streaming-Format}. */
+    void headers(HttpServerResponse response) {
+    }
+
+    @Override
+    public void write(String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        send(frame(text));
+    }
+
+    @Override
+    public void end() {
+        finish(closing());
+    }
+
+    @Override
+    public void abort(String reason) {
+        finish(failure(reason));
+    }
+
+    @Override
+    public boolean started() {
+        return started;
+    }
+
+    @Override
+    public boolean clientGone() {
+        return response.closed();
+    }
+
+    private void finish(String last) {
+        if (ended) {
+            return;
+        }
+        send(last);
+        ended = true;
+        if (!response.closed()) {
+            response.end();
+        }
+    }
+
+    private void send(String bytes) {
+        if (!started) {
+            started = true;
+            response.setStatusCode(200);
+            response.setChunked(true);
+            response.putHeader("Content-Type", contentType());
+            response.putHeader("Cache-Control", "no-cache");
+            response.putHeader("X-Request-ID", correlationId);
+            headers(response);
+            bytes = opening() + bytes;
+        }
+        if (!bytes.isEmpty() && !response.closed()) {
+            response.write(Buffer.buffer(bytes.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+}
