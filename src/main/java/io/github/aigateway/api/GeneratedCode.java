@@ -35,13 +35,23 @@ final class GeneratedCode {
         if (!prefix.isBlank() && code.startsWith(prefix)) {
             return code.substring(prefix.length());
         }
-        String lastLine = prefix.substring(prefix.lastIndexOf('\n') + 1).strip();
+        String lastLine = lastCodeLine(prefix);
         int firstBreak = code.indexOf('\n');
         String firstLine = (firstBreak < 0 ? code : code.substring(0, firstBreak)).strip();
         if (!lastLine.isEmpty() && firstLine.equals(lastLine)) {
             return firstBreak < 0 ? "" : code.substring(firstBreak + 1);
         }
         return code;
+    }
+
+    private static String lastCodeLine(String prefix) {
+        String[] lines = prefix.split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (!lines[i].isBlank()) {
+                return lines[i].strip();
+            }
+        }
+        return "";
     }
 
     private static String stripBlankLines(String code) {

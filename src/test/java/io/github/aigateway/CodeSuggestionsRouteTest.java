@@ -1,0 +1,292 @@
+package io.github.aigateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The code suggestion routes against WireMock as vLLM: what vLLM receives and what GitLab gets back. */
+@CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
+        properties = {"camel.server.port=15101"})
+class CodeSuggestionsRouteTest {
+
+    @RegisterExtension
+    static WireMockExtension vllm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COMPLETION_ANSWER =
+            "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\","
+            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"return a + b\"},"
+            + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":4,\"total_tokens\":25}}";
+
+    private final GatewayClient gateway = new GatewayClient(15101);
+
+    @BeforeEach
+    void answerLikeVllm() {
+        vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("Server", "uvicorn")
+                .withHeader("X-Backend-Internal", "backend-only")
+                .withBody(COMPLETION_ANSWER)));
+    }
+
+    private String endpoint() {
+        return "http://127.0.0.1:" + vllm.getPort() + "/v1";
+    }
+
+    @ParameterizedTest(name = "{0} completion via {1}")
+    @CsvSource({
+        "codestral, custom_openai/Codestral-22B-v0.1",
+        "mistral, custom_openai/Mistral-7B-v0.1",
+        "mixtral, custom_openai/Mixtral-8x7B-v0.1",
+        "codegemma, custom_openai/codegemma-2b",
+        "codellama, custom_openai/CodeLlama-13b-hf",
+        "deepseekcoder, custom_openai/deepseek-coder-33b-base",
+        "llama3, custom_openai/Meta-Llama-3.1-8B-Instruct",
+        "general, custom_openai/Qwen2.5-Coder-7B-Instruct"})
+    void completion_prompts_each_family_as_the_catalog_says(String family, String identifier) throws Exception {
+        String body = """
+                {"current_file": {"file_name": "calc.py", "language_identifier": "python",
+                  "content_above_cursor": "def add(a, b):\\n    ", "content_below_cursor": "\\n\\nprint(add(1, 2))\\n"},
+                 "model_provider": "litellm", "prompt_version": 2, "prompt": null, "stream": false,
+                 "model_endpoint": "%s", "model_name": "%s", "model_identifier": "%s", "model_api_key": "sk-test"}
+                """.formatted(endpoint(), family, identifier);
+
+        HttpResponse<String> response = gateway.post("/v2/code/completions", body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertGolden("code_completions/" + family + ".json", onlyVllmRequest(), response.body());
+    }
+
+    @ParameterizedTest(name = "{0} generation via {1}")
+    @CsvSource({
+        "codestral, custom_openai/Codestral-22B-v0.1",
+        "mistral, custom_openai/Mistral-7B-Instruct-v0.3",
+        "mixtral, custom_openai/Mixtral-8x7B-Instruct-v0.1",
+        "claude_3, custom_openai/claude-3-5-sonnet",
+        "codegemma, custom_openai/codegemma-7b-it",
+        "codellama, custom_openai/CodeLlama-13b-Instruct-hf",
+        "deepseekcoder, custom_openai/deepseek-coder-33b-instruct",
+        "gpt, custom_openai/gpt-4o",
+        "llama3, custom_openai/Meta-Llama-3.1-70B-Instruct",
+        "general, custom_openai/Qwen2.5-Coder-32B-Instruct"})
+    void generation_prompts_each_family_as_the_catalog_says(String family, String identifier) throws Exception {
+        String body = """
+                {"current_file": {"file_name": "calc.py", "content_above_cursor": "# add two numbers\\ndef add(a, b):\\n",
+                  "content_below_cursor": ""},
+                 "model_provider": "litellm", "prompt_version": 2, "prompt_id": "code_suggestions/generations",
+                 "prompt": "Generate the function body", "stream": false,
+                 "model_endpoint": "%s", "model_name": "%s", "model_identifier": "%s", "model_api_key": "sk-test"}
+                """.formatted(endpoint(), family, identifier);
+
+        HttpResponse<String> response = gateway.post("/v2/code/generations", body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertGolden("code_generations/" + family + ".json", onlyVllmRequest(), response.body());
+    }
+
+    @Test
+    void answers_gitlabs_own_self_hosted_completion_example() throws Exception {
+        // contract §5.1, with the endpoint pointed at the fake
+        String body = """
+                {"current_file": {"file_name": "test.py", "content_above_cursor": "sor", "content_below_cursor": "som"},
+                 "telemetry": [], "stream": false, "model_provider": "litellm", "prompt_version": 2, "prompt": null,
+                 "model_endpoint": "%s", "model_identifier": "provider/some-model", "model_name": "codellama",
+                 "model_api_key": "token"}
+                """.formatted(endpoint());
+
+        HttpResponse<String> response = gateway.post("/v2/code/completions", body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode sent = JSON.readTree(onlyVllmRequest().getBodyAsString());
+        assertThat(sent.path("model").asText()).isEqualTo("provider/some-model");
+        assertThat(sent.path("messages")).hasSize(1);
+        assertThat(sent.path("messages").path(0).path("content").asText()).isEqualTo("<PRE> sor <SUF>som <MID>");
+        assertThat(onlyVllmRequest().getHeader("Authorization")).isEqualTo("Bearer token");
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.path("choices").path(0).path("text").asText()).isEqualTo("return a + b");
+        assertThat(answer.path("model").path("lang").asText()).isEqualTo("python");
+    }
+
+    @Test
+    void answers_gitlabs_admin_health_check_with_a_non_empty_suggestion() throws Exception {
+        // contract §9: prompt_version 1, no content_below_cursor, merged with the self-hosted model fields
+        String body = """
+                {"prompt_version": 1, "current_file": {"file_name": "test.rb", "content_above_cursor": "def hello_world"},
+                 "model_provider": "litellm", "model_endpoint": "%s", "model_name": "codestral",
+                 "model_identifier": "custom_openai/Codestral-22B-v0.1", "model_api_key": "token"}
+                """.formatted(endpoint());
+
+        HttpResponse<String> response = gateway.post("/v2/code/completions", body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).path("choices").path(0).path("text").asText()).isNotEmpty();
+        JsonNode sent = JSON.readTree(onlyVllmRequest().getBodyAsString());
+        assertThat(sent.path("messages").path(1).path("content").asText())
+                .isEqualTo("<s>[SUFFIX][PREFIX]def hello_world");
+    }
+
+    @Test
+    void answers_the_troubleshooting_generation_body_with_cleaned_code() throws Exception {
+        // contract §6.1 (GitLab's troubleshoot script), vLLM answering in a markdown fence with an echo
+        vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                        + "\"Here it is:\\n```python\\ndef hello():\\n  print('hello')\\n```\\n\"}}]}")));
+        String body = """
+                {"project_path": "string", "project_id": 0,
+                 "current_file": {"file_name": "test.py", "language_identifier": "python",
+                                  "content_above_cursor": "def hello():\\n  ", "content_below_cursor": ""},
+                 "model_provider": "litellm", "model_endpoint": "%s", "model_api_key": "<key>",
+                 "model_identifier": "custom_openai/Mixtral-8x7B-Instruct-v0.1", "model_name": "mixtral",
+                 "telemetry": [], "stream": false, "choices_count": 0, "context": [], "agent_id": "string",
+                 "prompt_id": "code_suggestions/generations", "prompt_version": 2, "prompt": ""}
+                """.formatted(endpoint());
+
+        HttpResponse<String> response = gateway.post("/v2/code/generations", body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.path("choices").path(0).path("text").asText()).isEqualTo("print('hello')");
+        assertThat(answer.path("model").path("name").asText()).isEqualTo("Mixtral Code Generations");
+    }
+
+    @Test
+    void answers_gitlab_18_v3_generation_body_with_a_completion_response() throws Exception {
+        // contract §6.2, shortened prompt_enhancer
+        String body = v3Body("code_editor_generation");
+
+        HttpResponse<String> response = gateway.post("/v3/code/completions", body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        ObjectNode answer = (ObjectNode) JSON.readTree(response.body());
+        assertThat(answer.path("metadata").path("timestamp").isNumber()).isTrue();
+        ((ObjectNode) answer.path("metadata")).put("timestamp", 0);
+        assertThat(answer).isEqualTo(JSON.readTree("""
+                {"choices": [{"text": "return a + b", "index": 0, "finish_reason": "length"}],
+                 "metadata": {"model": {"engine": "agent", "name": "Mistral Code Generations", "lang": "python"},
+                              "timestamp": 0, "enabled_feature_flags": []}}
+                """));
+        JsonNode sent = JSON.readTree(onlyVllmRequest().getBodyAsString());
+        assertThat(sent.path("model").asText()).isEqualTo("Mistral-7B-Instruct-v0.3");
+        assertThat(sent.path("messages").path(1).path("content").asText())
+                .contains("some content_above_cursor")
+                .contains("Instruction: Generate the best possible code based on instructions.");
+    }
+
+    @Test
+    void answers_v4_without_streaming_like_v3() throws Exception {
+        HttpResponse<String> response = gateway.post("/v4/code/suggestions", v3Body("code_editor_generation"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.path("choices").path(0).path("text").asText()).isEqualTo("return a + b");
+        assertThat(answer.path("metadata").path("model").path("engine").asText()).isEqualTo("agent");
+    }
+
+    @Test
+    void serves_the_short_completions_alias() {
+        HttpResponse<String> response = gateway.post("/v2/completions", """
+                {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
+                 "model_name": "codestral", "model_endpoint": "%s"}
+                """.formatted(endpoint()));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"text\":\"return a + b\"");
+    }
+
+    @Test
+    void keeps_gitlab_headers_away_from_vllm_and_vllm_headers_away_from_gitlab() {
+        HttpResponse<String> response = gateway.post("/v2/code/completions", """
+                {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
+                 "model_name": "codestral", "model_endpoint": "%s"}
+                """.formatted(endpoint()),
+                "Authorization", "Bearer gitlab-instance-jwt",
+                "X-Gitlab-Authentication-Type", "oidc",
+                "X-Gitlab-Instance-Id", "instance-1",
+                "X-Gitlab-Global-User-Id", "user-1",
+                "X-Request-ID", "corr-123",
+                "Cookie", "session=secret");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        LoggedRequest sent = onlyVllmRequest();
+        assertThat(sent.getHeader("Authorization")).isEqualTo("Bearer dummy_key");
+        assertThat(sent.getHeaders().keys()).noneMatch(name -> name.toLowerCase().startsWith("x-gitlab")
+                || name.equalsIgnoreCase("cookie"));
+        assertThat(sent.getHeader("X-Request-ID")).isEqualTo("corr-123");
+        assertThat(response.headers().firstValue("X-Request-ID")).hasValue("corr-123");
+        assertThat(response.headers().map().keySet()).noneMatch(name -> name.equalsIgnoreCase("server")
+                || name.equalsIgnoreCase("x-backend-internal") || name.equalsIgnoreCase("authorization")
+                || name.toLowerCase().startsWith("x-gitlab") || name.equalsIgnoreCase("cookie"));
+    }
+
+    @Test
+    void answers_health_and_readiness_without_a_model() {
+        HttpResponse<String> health = gateway.get("/monitoring/healthz");
+        HttpResponse<String> ready = gateway.get("/monitoring/ready");
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+        assertThat(health.headers().firstValue("X-Request-ID")).isPresent();
+        assertThat(ready.statusCode()).isEqualTo(200);
+        vllm.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
+    private String v3Body(String type) {
+        return """
+                {"current_file": {"file_name": "test.py", "content_above_cursor": "some content_above_cursor",
+                                  "content_below_cursor": "some content_below_cursor"},
+                 "telemetry": [], "stream": false,
+                 "prompt_components": [{"type": "%s",
+                   "payload": {"file_name": "test.py", "content_above_cursor": "some content_above_cursor",
+                               "content_below_cursor": "some content_below_cursor", "language_identifier": "Python",
+                               "stream": false, "prompt_id": "code_suggestions/generations", "prompt_version": "^1.0.0",
+                               "prompt_enhancer": {"examples_array": [], "related_files": [], "related_snippets": [],
+                                                   "libraries": [],
+                                                   "user_instruction": "Generate the best possible code based on instructions."}}}],
+                 "model_metadata": {"provider": "openai", "name": "mistral", "endpoint": "%s", "api_key": "token",
+                                    "identifier": "custom_openai/Mistral-7B-Instruct-v0.3"}}
+                """.formatted(type, endpoint());
+    }
+
+    private static LoggedRequest onlyVllmRequest() {
+        List<LoggedRequest> requests = vllm.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")));
+        assertThat(requests).hasSize(1);
+        return requests.get(0);
+    }
+
+    /** The exact body vLLM received and the exact answer GitLab got, against a reviewed golden file. */
+    private static void assertGolden(String name, LoggedRequest sent, String answer) throws Exception {
+        ObjectNode actual = JSON.createObjectNode();
+        actual.set("vllm_request", JSON.readTree(sent.getBodyAsString()));
+        ObjectNode gitlab = (ObjectNode) JSON.readTree(answer);
+        assertThat(gitlab.path("created").isNumber()).isTrue();
+        gitlab.put("created", 0);
+        actual.set("gitlab_response", gitlab);
+        String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(actual) + "\n";
+        assertThat(actual).isEqualTo(JSON.readTree(GoldenFiles.expected(name, pretty)));
+        vllm.verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withHeader("Content-Type", equalTo("application/json"))
+                .withHeader("Authorization", equalTo("Bearer sk-test"))
+                .withRequestBody(equalToJson(actual.path("vllm_request").toString())));
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.aigateway;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An OpenAI-compatible model that streams SSE chunks and, after the first one, waits until the test
+ * says the client has seen it. A gateway that buffers the stream therefore never delivers anything and
+ * the test fails, whatever the machine's speed.
+ */
+final class ScriptedStreamingModel implements AutoCloseable {
+
+    private final HttpServer server;
+    private final List<String> requestBodies = new CopyOnWriteArrayList<>();
+    private final CountDownLatch firstTokenSeen = new CountDownLatch(1);
+    private volatile List<String> tokens = List.of("Hello", " world");
+    private volatile boolean failAfterFirst;
+    private volatile boolean finished;
+
+    ScriptedStreamingModel() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/v1/chat/completions", this::stream);
+        server.start();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    ScriptedStreamingModel tokens(String... tokens) {
+        this.tokens = List.of(tokens);
+        return this;
+    }
+
+    /** After the first token the connection is cut without {@code [DONE]}. */
+    ScriptedStreamingModel failAfterFirstToken() {
+        this.failAfterFirst = true;
+        return this;
+    }
+
+    /** Called by the test once the first token has come out of the gateway. */
+    void clientSawFirstToken() {
+        firstTokenSeen.countDown();
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    List<String> requestBodies() {
+        return requestBodies;
+    }
+
+    private void stream(HttpExchange exchange) throws IOException {
+        requestBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            for (int i = 0; i < tokens.size(); i++) {
+                String chunk = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                        + "\"delta\":{\"content\":\"" + tokens.get(i) + "\"},\"finish_reason\":null}]}";
+                out.write(("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                if (i == 0) {
+                    if (failAfterFirst) {
+                        exchange.close();
+                        return;
+                    }
+                    if (!firstTokenSeen.await(10, TimeUnit.SECONDS)) {
+                        throw new IOException("the client never saw the first token: the gateway buffered it");
+                    }
+                }
+            }
+            out.write("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}\n\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            finished = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            out.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
