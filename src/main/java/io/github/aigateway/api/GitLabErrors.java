@@ -143,8 +143,11 @@ public class GitLabErrors {
         if (caught == null) {
             caught = exchange.getException();
         }
-        if (type.isInstance(caught)) {
-            return type.cast(caught);
+        // Camel matches onException on the cause too, e.g. inside a bean expression's wrapper
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
         }
         throw new IllegalStateException("expected a " + type.getSimpleName() + " but got " + caught);
     }

@@ -1,0 +1,88 @@
+package io.github.aigateway.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.aigateway.api.GatewayException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The shipped catalog against GitLab's approved-models table. */
+class ModelCatalogTest {
+
+    private final ModelCatalog catalog = new ModelCatalog();
+
+    @ParameterizedTest(name = "{0} serving {1}: completion {2}, generation {3}, chat {4}")
+    @CsvSource({
+        "codestral, Codestral-22B-v0.1, true, true, false",
+        "mistral, Mistral-7B-Instruct-v0.3, false, true, true",
+        "mixtral, Mixtral-8x22B-Instruct-v0.1, false, true, true",
+        "mixtral, Mixtral-8x7B-Instruct-v0.1, false, true, true",
+        "mistral, Mistral-7B-v0.1, true, false, false",
+        "mixtral, Mixtral-8x22B-v0.1, true, false, false",
+        "mixtral, Mixtral-8x7B-v0.1, true, false, false",
+        "claude_3, anthropic.claude-3-5-sonnet-20240620-v1:0, false, true, true",
+        "codegemma, codegemma-2b, true, false, false",
+        "codegemma, codegemma-7b-it, false, true, false",
+        "codegemma, codegemma-7b, true, false, false",
+        "codellama, CodeLlama-13b-hf, true, false, false",
+        "codellama, CodeLlama-13b-Instruct-hf, false, true, false",
+        "deepseekcoder, deepseek-coder-33b-instruct, true, true, false",
+        "deepseekcoder, deepseek-coder-33b-base, true, false, false",
+        "gpt, gpt-35-turbo, false, true, false",
+        "gpt, gpt-4, false, true, false",
+        "gpt, gpt-4-turbo, false, true, false",
+        "gpt, gpt-4o, false, true, false",
+        "gpt, gpt-4o-mini, false, true, false"})
+    void follows_the_approved_models_table(String family, String served, boolean completion, boolean generation,
+                                          boolean chat) {
+        ModelCatalog.Family entry = catalog.families().get(family);
+
+        assertThat(catalog.supports(entry, Feature.CODE_COMPLETIONS, served)).isEqualTo(completion);
+        assertThat(catalog.supports(entry, Feature.CODE_GENERATIONS, served)).isEqualTo(generation);
+        assertThat(catalog.supports(entry, Feature.CHAT, served)).isEqualTo(chat);
+    }
+
+    @ParameterizedTest(name = "{0} with an unlisted model supports what any of its models does")
+    @CsvSource({
+        "mistral, Mistral-Small-3.2-24B-Instruct-2506, true, true, true",
+        "codestral, my-codestral-finetune, true, true, false",
+        "llama3, Meta-Llama-3.1-70B-Instruct, true, true, true",
+        "general, Qwen2.5-Coder-32B-Instruct, true, true, true"})
+    void falls_back_to_the_family(String family, String served, boolean completion, boolean generation, boolean chat) {
+        ModelCatalog.Family entry = catalog.families().get(family);
+
+        assertThat(catalog.supports(entry, Feature.CODE_COMPLETIONS, served)).isEqualTo(completion);
+        assertThat(catalog.supports(entry, Feature.CODE_GENERATIONS, served)).isEqualTo(generation);
+        assertThat(catalog.supports(entry, Feature.CHAT, served)).isEqualTo(chat);
+    }
+
+    @Test
+    void knows_every_approved_status() {
+        assertThat(catalog.families().get("codestral").models()).extracting(ModelCatalog.CatalogModel::status)
+                .containsOnly("GA");
+        assertThat(catalog.families().get("codegemma").models()).extracting(ModelCatalog.CatalogModel::status)
+                .containsOnly("evaluation");
+    }
+
+    @Test
+    void has_prompts_for_every_code_feature_of_every_family() {
+        catalog.families().forEach((name, family) -> {
+            assertThat(catalog.prompt(name, Feature.CODE_COMPLETIONS).maxTokens()).isPositive();
+            assertThat(catalog.prompt(name, Feature.CODE_GENERATIONS).maxTokens()).isPositive();
+        });
+    }
+
+    @Test
+    void lets_an_integrator_allow_an_unsupported_pair() {
+        ModelSelection gpt = ModelSelection.resolve("gpt", "http://vllm/v1", null, "gpt-4o");
+        assertThatThrownBy(() -> catalog.requireSupport(Feature.CODE_COMPLETIONS, gpt))
+                .isInstanceOf(GatewayException.class);
+
+        catalog.setAllowUnsupported(true);
+
+        assertThatCode(() -> catalog.requireSupport(Feature.CODE_COMPLETIONS, gpt)).doesNotThrowAnyException();
+    }
+}
