@@ -49,7 +49,7 @@ public class GitLabRequests {
         boolean stream = body.bool(root, "stream");
         String provider = body.string(root, "model_provider", false, null);
         String prompt = body.string(root, "prompt", false, "");
-        List<ContextSnippet> context = contextItems(body, body.array(root, "context"));
+        List<ContextSnippet> context = contextItems(body.array(root, "context"));
         JsonNode metadata = body.object(root, "model_metadata", false);
         String family = body.string(root, "model_name", false, null);
         String endpoint = body.string(root, "model_endpoint", false, null);
@@ -109,7 +109,7 @@ public class GitLabRequests {
         for (int i = 1; i < components.size(); i++) {
             JsonNode item = components.get(i);
             if ("code_context".equals(item.path("type").asText())) {
-                context.addAll(contextItems(body, item.path("payload").path("content").isArray()
+                context.addAll(contextItems(item.path("payload").path("content").isArray()
                         ? item.path("payload").path("content") : null));
             }
         }
@@ -130,7 +130,7 @@ public class GitLabRequests {
                 Languages.resolve(languageId, fileName), above, below, instruction, context, null, stream);
     }
 
-    private static List<ContextSnippet> contextItems(JsonBody body, JsonNode items) {
+    private static List<ContextSnippet> contextItems(JsonNode items) {
         List<ContextSnippet> context = new ArrayList<>();
         if (items == null) {
             return context;
