@@ -8,6 +8,7 @@ import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.stream.RawTextStream;
 import io.github.aigateway.stream.SseSuggestionStream;
+import io.github.aigateway.stream.StreamObserver;
 import io.github.aigateway.stream.TokenStream;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Clock;
@@ -46,12 +47,13 @@ public class CodeSuggestionResponses {
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
         HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
         String correlationId = exchange.getProperty(RequestContext.CORRELATION_ID, String.class);
+        StreamObserver observer = exchange.getProperty(RequestContext.RECORD, StreamObserver.NONE, StreamObserver.class);
         if (request.format() == ResponseFormat.SUGGESTIONS_V4) {
             ObjectNode metadata = metadata(request, call);
             metadata.put("region", region);
-            return new SseSuggestionStream(response, correlationId, metadata);
+            return new SseSuggestionStream(response, correlationId, observer, metadata);
         }
-        return new RawTextStream(response, correlationId);
+        return new RawTextStream(response, correlationId, observer);
     }
 
     private String suggestionsV2(CodeSuggestionRequest request, ModelCall call, ModelAnswer answer, String text) {

@@ -3,6 +3,7 @@ package io.github.aigateway.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.audit.SecretMasker;
 import io.github.aigateway.backend.ModelCall;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -52,7 +53,10 @@ public class GitLabErrors {
     public ErrorReply modelStatus(Exchange exchange) {
         HttpOperationFailedException e = exception(exchange, HttpOperationFailedException.class);
         int status = e.getStatusCode();
-        LOG.warn("Model server answered HTTP {}: {}", status, modelMessage(e));
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        String modelMessage = SecretMasker.mask(modelMessage(e),
+                call == null || call.model().apiKey() == null ? null : call.model().apiKey().reveal());
+        LOG.warn("Model server answered HTTP {}: {}", status, modelMessage);
         if (status == 429) {
             return new ErrorReply(429, detailJson("Too many requests. Please try again later."), retryAfter(e));
         }
@@ -60,14 +64,13 @@ public class GitLabErrors {
             return detail(503, "Inference failed: the model server rejected the API key (HTTP " + status + ")");
         }
         if (status == 404) {
-            ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
             String model = call == null ? "" : " '" + call.model().servedModel() + "'";
             return detail(503, "Inference failed: the model server does not serve the model" + model
                     + " at this endpoint (HTTP 404)");
         }
         if (status >= 400 && status < 500) {
             return detail(503, "Inference failed: the model server refused the request (HTTP " + status + "): "
-                    + modelMessage(e));
+                    + modelMessage);
         }
         return detail(503, "Inference failed");
     }

@@ -1,14 +1,19 @@
 package io.github.aigateway.api;
 
+import io.github.aigateway.audit.RequestRecord;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
+import org.slf4j.MDC;
 
 /**
- * First step of every GitLab route: keeps what later steps need from the HTTP request before any
- * step replaces the platform-http message (a {@code convertBodyTo} does).
+ * First step of every GitLab route: keeps what later steps need from the HTTP request before any step
+ * replaces the platform-http message or removes the request headers.
  */
 public class RequestContext {
 
@@ -16,18 +21,56 @@ public class RequestContext {
     public static final String RESPONSE = "vertxResponse";
     /** Exchange property: the correlation ID echoed to GitLab and sent to backends. */
     public static final String CORRELATION_ID = "correlationId";
+    /** Exchange property: the {@link RequestRecord} the audit log writes. */
+    public static final String RECORD = "requestRecord";
+    /** MDC key that puts the correlation ID on every application log line of the request. */
+    public static final String MDC_KEY = "correlation_id";
 
     /** Labkit IDs and UUIDs fit; anything else could forge log lines, so it is replaced. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final int MAX_HEADER_VALUE = 256;
+    private static final Map<String, String> AUDITED_HEADERS = Map.of(
+            "gitlab_instance_id", "X-Gitlab-Instance-Id",
+            "gitlab_global_user_id", "X-Gitlab-Global-User-Id",
+            "gitlab_realm", "X-Gitlab-Realm",
+            "gitlab_host_name", "X-Gitlab-Host-Name",
+            "gitlab_version", "X-Gitlab-Version");
+
+    private boolean requestLogging;
+
+    /** {@code AIGW_LOGGING__ENABLE_REQUEST_LOGGING}: log prompts and responses of every request. */
+    public void setRequestLogging(boolean requestLogging) {
+        this.requestLogging = requestLogging;
+    }
 
     public void open(Exchange exchange) {
+        String given = exchange.getMessage().getHeader("X-Request-ID", String.class);
+        String correlationId = given != null && SAFE_ID.matcher(given).matches()
+                ? given : UUID.randomUUID().toString().replace("-", "");
+        exchange.setProperty(CORRELATION_ID, correlationId);
+        MDC.put(MDC_KEY, correlationId);
+
         HttpMessage http = exchange.getIn(HttpMessage.class);
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, "", String.class);
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, "", String.class);
+        String clientIp = "";
         if (http != null) {
             HttpServerResponse response = http.getResponse();
             exchange.setProperty(RESPONSE, response);
+            HttpServerRequest request = http.getRequest();
+            method = request.method().name();
+            path = request.path();
+            clientIp = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
         }
-        String given = exchange.getMessage().getHeader("X-Request-ID", String.class);
-        exchange.setProperty(CORRELATION_ID, given != null && SAFE_ID.matcher(given).matches()
-                ? given : UUID.randomUUID().toString().replace("-", ""));
+        Map<String, String> gitlab = new LinkedHashMap<>();
+        AUDITED_HEADERS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(field -> {
+            String value = exchange.getMessage().getHeader(field.getValue(), String.class);
+            if (value != null) {
+                gitlab.put(field.getKey(), value.length() > MAX_HEADER_VALUE ? value.substring(0, MAX_HEADER_VALUE) : value);
+            }
+        });
+        boolean verbose = requestLogging || "true".equalsIgnoreCase(
+                exchange.getMessage().getHeader("X-Gitlab-Enabled-Instance-Verbose-Ai-Logs", String.class));
+        exchange.setProperty(RECORD, new RequestRecord(method, path, clientIp, gitlab, verbose));
     }
 }

@@ -31,6 +31,7 @@ public class OpenAiStreamRelay {
         }
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
+            boolean done = false;
             while ((line = reader.readLine()) != null) {
                 if (out.clientGone()) {
                     abortUpstream(in);
@@ -42,9 +43,19 @@ public class OpenAiStreamRelay {
                 }
                 String data = line.substring(5).strip();
                 if (data.equals("[DONE]")) {
+                    done = true;
                     break;
                 }
-                out.write(delta(data));
+                JsonNode chunk = chunk(data);
+                out.write(chunk.path("choices").path(0).path("delta").path("content").asText(""));
+                if (chunk.hasNonNull("usage")) {
+                    exchange.setProperty("modelAnswer", new ModelAnswer("",
+                            chunk.path("usage").path("prompt_tokens").asInt(-1),
+                            chunk.path("usage").path("completion_tokens").asInt(-1)));
+                }
+            }
+            if (!done) {
+                exchange.setProperty("streamOutcome", "model stream ended without [DONE]");
             }
             out.end();
         } catch (IOException | RuntimeException e) {
@@ -57,8 +68,11 @@ public class OpenAiStreamRelay {
         }
     }
 
-    /** The new text in one chunk; chunks without choices (usage, Azure filter results) carry none. */
-    static String delta(String data) {
+    /**
+     * One stream event; an in-band error event fails the stream. Chunks without choices (usage, Azure
+     * filter results) carry no text.
+     */
+    static JsonNode chunk(String data) {
         JsonNode chunk;
         try {
             chunk = OpenAiChat.JSON.readTree(data);
@@ -70,7 +84,7 @@ public class OpenAiStreamRelay {
             String message = error.isObject() ? error.path("message").asText("model error") : error.asText();
             throw new GatewayException(503, "Inference failed: " + message);
         }
-        return chunk.path("choices").path(0).path("delta").path("content").asText("");
+        return chunk;
     }
 
     /** Closes the backend connection instead of draining it, so the model stops generating. */

@@ -8,8 +8,8 @@ import io.vertx.core.http.HttpServerResponse;
  */
 public final class RawTextStream extends VertxTokenStream {
 
-    public RawTextStream(HttpServerResponse response, String correlationId) {
-        super(response, correlationId);
+    public RawTextStream(HttpServerResponse response, String correlationId, StreamObserver observer) {
+        super(response, correlationId, observer);
     }
 
     @Override

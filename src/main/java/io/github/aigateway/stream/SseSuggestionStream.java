@@ -15,8 +15,9 @@ public final class SseSuggestionStream extends VertxTokenStream {
     private final ObjectNode startMetadata;
 
     /** @param startMetadata the {@code metadata} object sent in {@code stream_start} */
-    public SseSuggestionStream(HttpServerResponse response, String correlationId, ObjectNode startMetadata) {
-        super(response, correlationId);
+    public SseSuggestionStream(HttpServerResponse response, String correlationId, StreamObserver observer,
+                               ObjectNode startMetadata) {
+        super(response, correlationId, observer);
         this.startMetadata = startMetadata;
     }
 

@@ -12,12 +12,14 @@ abstract class VertxTokenStream implements TokenStream {
 
     private final HttpServerResponse response;
     private final String correlationId;
+    private final StreamObserver observer;
     private boolean started;
     private boolean ended;
 
-    VertxTokenStream(HttpServerResponse response, String correlationId) {
+    VertxTokenStream(HttpServerResponse response, String correlationId, StreamObserver observer) {
         this.response = response;
         this.correlationId = correlationId;
+        this.observer = observer;
     }
 
     /** Content type of the stream. */
@@ -45,6 +47,7 @@ abstract class VertxTokenStream implements TokenStream {
             return;
         }
         send(frame(text));
+        observer.text(text);
     }
 
     @Override
@@ -87,6 +90,7 @@ abstract class VertxTokenStream implements TokenStream {
             response.putHeader("Cache-Control", "no-cache");
             response.putHeader("X-Request-ID", correlationId);
             headers(response);
+            observer.firstChunk();
             bytes = opening() + bytes;
         }
         if (!bytes.isEmpty() && !response.closed()) {

@@ -1,0 +1,215 @@
+package io.github.aigateway.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.api.CodeSuggestionRequest;
+import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.backend.ChatMessage;
+import io.github.aigateway.backend.ModelAnswer;
+import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.catalog.ModelSelection;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one record per GitLab request to the audit log (file or stdout, see {@link AuditLogAppenders}).
+ * Called from the wire-tapped audit route, off the response path. Prompts and responses appear only for
+ * verbose requests; credentials never do.
+ */
+public class AuditLog {
+
+    static final String LOGGER = "gateway.audit";
+    private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String file = "";
+    private boolean formatJson = true;
+    private String maxFileSize = "100MB";
+    private int maxFiles = 10;
+    private ScheduledExecutorService reopener;
+
+    public void setFile(String file) {
+        this.file = file == null ? "" : file.strip();
+    }
+
+    public void setFormatJson(boolean formatJson) {
+        this.formatJson = formatJson;
+    }
+
+    public void setMaxFileSize(String maxFileSize) {
+        this.maxFileSize = maxFileSize;
+    }
+
+    public void setMaxFiles(int maxFiles) {
+        this.maxFiles = maxFiles;
+    }
+
+    /** Sets up the appenders; the bean's init method. The gateway starts even when the file cannot be opened. */
+    public synchronized void start() {
+        if (!AuditLogAppenders.install(LOGGER, file.isEmpty() ? null : Path.of(file), maxFileSize, maxFiles)) {
+            System.err.println("ai-gateway: the audit log file " + file + " cannot be opened; audit records go to"
+                    + " stderr and the gateway reports not ready until it can be written");
+            reopener = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "audit-log-reopen");
+                thread.setDaemon(true);
+                return thread;
+            });
+            reopener.scheduleWithFixedDelay(this::reopen, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Flushes queued records; the bean's destroy method, so nothing queued is lost at shutdown. */
+    public synchronized void stop() {
+        if (reopener != null) {
+            reopener.shutdownNow();
+            reopener = null;
+        }
+        AuditLogAppenders.uninstall(LOGGER);
+    }
+
+    private synchronized void reopen() {
+        if (reopener != null && writable()
+                && AuditLogAppenders.install(LOGGER, Path.of(file), maxFileSize, maxFiles)) {
+            System.err.println("ai-gateway: the audit log file " + file + " is writable again");
+            reopener.shutdown();
+            reopener = null;
+        }
+    }
+
+    /** Whether records reach their destination; stdout always does. */
+    public boolean writable() {
+        if (file.isEmpty()) {
+            return true;
+        }
+        Path path = Path.of(file).toAbsolutePath();
+        return Files.exists(path) ? Files.isWritable(path) && Files.isRegularFile(path)
+                : Files.isDirectory(path.getParent()) && Files.isWritable(path.getParent());
+    }
+
+    public void record(Exchange exchange) {
+        ObjectNode record = build(exchange);
+        AUDIT.info(formatJson ? record.toString() : text(record));
+    }
+
+    ObjectNode build(Exchange exchange) {
+        RequestRecord request = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        CodeSuggestionRequest suggestion = exchange.getProperty("suggestion", CodeSuggestionRequest.class);
+        ModelAnswer answer = exchange.getProperty("modelAnswer", ModelAnswer.class);
+        HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
+        ModelSelection model = call != null ? call.model() : suggestion != null ? suggestion.model() : null;
+        String key = model == null || model.apiKey() == null ? null : model.apiKey().reveal();
+
+        ObjectNode record = JSON.createObjectNode();
+        record.put("timestamp", request.arrivedAt().toString());
+        record.put("correlation_id", exchange.getProperty(RequestContext.CORRELATION_ID, String.class));
+        record.put("method", request.method());
+        record.put("path", request.path());
+        record.put("status_code", response == null ? 0 : response.getStatusCode());
+        record.put("duration_s", round(request.secondsSinceStart()));
+        putSeconds(record, "first_chunk_duration_s", request.firstChunkSeconds());
+        record.put("client_ip", request.clientIp());
+        request.gitlabHeaders().forEach(record::put);
+        if (call != null) {
+            record.put("feature", call.feature().key());
+        } else if (suggestion != null) {
+            record.put("feature", suggestion.feature().key());
+        }
+        if (model != null) {
+            record.put("model_family", model.family());
+            record.put("model_identifier", model.identifier());
+            record.put("model_name", model.servedModel());
+            record.put("provider", model.provider().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (request.backendStatus() >= 0) {
+            record.put("backend_status", request.backendStatus());
+        }
+        putSeconds(record, "backend_duration_s", request.backendSeconds());
+        if (answer != null && answer.inputTokens() >= 0) {
+            record.put("input_tokens", answer.inputTokens());
+        }
+        if (answer != null && answer.outputTokens() >= 0) {
+            record.put("output_tokens", answer.outputTokens());
+        }
+        String outcome = exchange.getProperty("streamOutcome", String.class);
+        if (outcome != null) {
+            record.put("stream_outcome", SecretMasker.mask(outcome, key));
+        }
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (error == null) {
+            error = exchange.getException();
+        }
+        if (error != null) {
+            Throwable cause = rootOfInterest(error);
+            record.put("error_class", cause.getClass().getSimpleName());
+            record.put("error_message", SecretMasker.mask(String.valueOf(cause.getMessage()), key));
+        }
+        if (request.verbose()) {
+            if (call != null) {
+                var prompt = record.putArray("prompt");
+                for (ChatMessage message : call.messages()) {
+                    prompt.addObject().put("role", message.role()).put("content", SecretMasker.mask(message.content(), key));
+                }
+            }
+            String text = request.streamedText();
+            if ((text == null || text.isEmpty()) && answer != null) {
+                text = answer.text();
+            }
+            if (text != null && !text.isEmpty()) {
+                record.put("response", SecretMasker.mask(text, key));
+            }
+        }
+        return record;
+    }
+
+    /** Camel wraps bean failures; the wrapped exception says what happened. */
+    private static Throwable rootOfInterest(Throwable error) {
+        Throwable current = error;
+        while (current.getCause() != null && current.getClass().getName().startsWith("org.apache.camel.")
+                && !current.getClass().getName().startsWith("org.apache.camel.http")) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    private static void putSeconds(ObjectNode record, String field, double seconds) {
+        if (seconds >= 0) {
+            record.put(field, round(seconds));
+        }
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 1_000_000d) / 1_000_000d;
+    }
+
+    /** {@code key=value} pairs on one line; values quoted when needed, line breaks escaped. */
+    static String text(ObjectNode record) {
+        StringBuilder line = new StringBuilder();
+        Iterator<Map.Entry<String, JsonNode>> fields = record.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!line.isEmpty()) {
+                line.append(' ');
+            }
+            JsonNode value = field.getValue();
+            String text = value.isValueNode() ? value.asText() : value.toString();
+            line.append(field.getKey()).append('=');
+            if (value.isNumber() || !text.isEmpty() && text.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '\\')) {
+                line.append(text);
+            } else {
+                line.append(JSON.getNodeFactory().textNode(text).toString());
+            }
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,67 @@
+package io.github.aigateway.audit;
+
+import io.github.aigateway.api.RequestContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * Times each call to a model backend (any {@code http}/{@code https}/{@code aws-bedrock} endpoint) for the
+ * audit record, so backend routes need no timing steps of their own.
+ */
+public class BackendCallTimer extends EventNotifierSupport {
+
+    public BackendCallTimer() {
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreStepEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof ExchangeSendingEvent || event instanceof ExchangeSentEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        if (event instanceof ExchangeSendingEvent sending && isBackend(sending.getEndpoint().getEndpointUri())) {
+            RequestRecord record = record(sending.getExchange());
+            if (record != null) {
+                record.backendStarted();
+            }
+        } else if (event instanceof ExchangeSentEvent sent && isBackend(sent.getEndpoint().getEndpointUri())) {
+            RequestRecord record = record(sent.getExchange());
+            if (record != null) {
+                record.backendFinished(status(sent.getExchange()));
+            }
+        }
+    }
+
+    private static boolean isBackend(String uri) {
+        return uri.startsWith("http:") || uri.startsWith("https:") || uri.startsWith("aws-bedrock:");
+    }
+
+    private static RequestRecord record(Exchange exchange) {
+        return exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
+    }
+
+    private static int status(Exchange exchange) {
+        Exception failure = exchange.getException();
+        if (failure instanceof HttpOperationFailedException http) {
+            return http.getStatusCode();
+        }
+        if (failure != null) {
+            return 0;
+        }
+        Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        return code == null ? 200 : code;
+    }
+}

@@ -1,0 +1,126 @@
+package io.github.aigateway.audit;
+
+import io.github.aigateway.stream.StreamObserver;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the audit log needs to know about one GitLab request, collected while the request is served:
+ * taken from the HTTP request when it arrives (request headers are gone by the time the audit record is
+ * written), then filled in by the backend call and the response stream.
+ */
+public final class RequestRecord implements StreamObserver {
+
+    /** Longest response text kept for a verbose record. */
+    private static final int MAX_LOGGED_RESPONSE = 64 * 1024;
+
+    private final Instant arrivedAt = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private final String method;
+    private final String path;
+    private final String clientIp;
+    private final Map<String, String> gitlabHeaders;
+    private final boolean verbose;
+    private final StringBuilder responseText;
+
+    private final AtomicBoolean audited = new AtomicBoolean();
+    private volatile long firstChunkNanos;
+    private volatile long backendStartNanos;
+    private volatile long backendNanos = -1;
+    private volatile int backendStatus = -1;
+
+    /**
+     * @param gitlabHeaders audit field name to header value, for the GitLab headers that identify the caller
+     * @param verbose       whether prompts and responses may be logged for this request
+     */
+    public RequestRecord(String method, String path, String clientIp, Map<String, String> gitlabHeaders,
+                         boolean verbose) {
+        this.method = method;
+        this.path = path;
+        this.clientIp = clientIp;
+        this.gitlabHeaders = Map.copyOf(gitlabHeaders);
+        this.verbose = verbose;
+        this.responseText = verbose ? new StringBuilder() : null;
+    }
+
+    /** True once: the request's single audit record is written by whoever claims it first. */
+    public boolean claimForAudit() {
+        return audited.compareAndSet(false, true);
+    }
+
+    @Override
+    public void firstChunk() {
+        firstChunkNanos = System.nanoTime();
+    }
+
+    @Override
+    public void text(String text) {
+        if (responseText != null && responseText.length() < MAX_LOGGED_RESPONSE) {
+            synchronized (responseText) {
+                responseText.append(text, 0, Math.min(text.length(), MAX_LOGGED_RESPONSE - responseText.length()));
+            }
+        }
+    }
+
+    void backendStarted() {
+        backendStartNanos = System.nanoTime();
+    }
+
+    void backendFinished(int status) {
+        backendNanos = System.nanoTime() - backendStartNanos;
+        backendStatus = status;
+    }
+
+    Instant arrivedAt() {
+        return arrivedAt;
+    }
+
+    double secondsSinceStart() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Seconds from arrival to the first streamed bytes, or -1 when nothing was streamed. */
+    double firstChunkSeconds() {
+        return firstChunkNanos == 0 ? -1 : (firstChunkNanos - startNanos) / 1e9;
+    }
+
+    /** Seconds the backend took to answer (streams: to start answering), or -1 when it was not called. */
+    double backendSeconds() {
+        return backendNanos < 0 ? -1 : backendNanos / 1e9;
+    }
+
+    int backendStatus() {
+        return backendStatus;
+    }
+
+    String method() {
+        return method;
+    }
+
+    String path() {
+        return path;
+    }
+
+    String clientIp() {
+        return clientIp;
+    }
+
+    Map<String, String> gitlabHeaders() {
+        return gitlabHeaders;
+    }
+
+    boolean verbose() {
+        return verbose;
+    }
+
+    /** The streamed text, when verbose; null otherwise. */
+    String streamedText() {
+        if (responseText == null) {
+            return null;
+        }
+        synchronized (responseText) {
+            return responseText.toString();
+        }
+    }
+}
