@@ -1,5 +1,6 @@
 package io.github.aigateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -20,11 +21,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ScriptedStreamingModel implements AutoCloseable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpServer server;
     private final List<String> requestBodies = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstTokenSeen = new CountDownLatch(1);
     private volatile List<String> tokens = List.of("Hello", " world");
     private volatile boolean failAfterFirst;
+    private volatile boolean errorAfterFirst;
     private volatile boolean finished;
 
     ScriptedStreamingModel() throws IOException {
@@ -43,9 +47,15 @@ final class ScriptedStreamingModel implements AutoCloseable {
         return this;
     }
 
-    /** After the first token the connection is cut without {@code [DONE]}. */
+    /** After the first token the stream ends without {@code [DONE]}. */
     ScriptedStreamingModel failAfterFirstToken() {
         this.failAfterFirst = true;
+        return this;
+    }
+
+    /** After the first token an in-band error event comes, as vLLM sends when generation fails. */
+    ScriptedStreamingModel errorAfterFirstToken() {
+        this.errorAfterFirst = true;
         return this;
     }
 
@@ -70,12 +80,18 @@ final class ScriptedStreamingModel implements AutoCloseable {
         try {
             for (int i = 0; i < tokens.size(); i++) {
                 String chunk = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
-                        + "\"delta\":{\"content\":\"" + tokens.get(i) + "\"},\"finish_reason\":null}]}";
+                        + "\"delta\":{\"content\":" + JSON.writeValueAsString(tokens.get(i)) + "},\"finish_reason\":null}]}";
                 out.write(("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 if (i == 0) {
                     if (failAfterFirst) {
                         exchange.close();
+                        return;
+                    }
+                    if (errorAfterFirst) {
+                        out.write(("data: {\"error\":{\"message\":\"engine overloaded\",\"code\":500}}\n\n"
+                                + "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
+                        finished = true;
                         return;
                     }
                     if (!firstTokenSeen.await(10, TimeUnit.SECONDS)) {

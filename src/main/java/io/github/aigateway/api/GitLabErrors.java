@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.audit.SecretMasker;
 import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.catalog.Feature;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -57,6 +58,11 @@ public class GitLabErrors {
         String modelMessage = SecretMasker.mask(modelMessage(e),
                 call == null || call.model().apiKey() == null ? null : call.model().apiKey().reveal());
         LOG.warn("Model server answered HTTP {}: {}", status, modelMessage);
+        if (call != null && call.feature() == Feature.PROMPTS) {
+            // GitLab's prompt endpoints pass the model's status line on as 421
+            String reason = e.getStatusText() == null || e.getStatusText().isBlank() ? "" : e.getStatusText().strip();
+            return detail(421, status + ": " + reason);
+        }
         if (status == 429) {
             return new ErrorReply(429, detailJson("Too many requests. Please try again later."), retryAfter(e));
         }

@@ -54,10 +54,12 @@ public class OpenAiStreamRelay {
                             chunk.path("usage").path("completion_tokens").asInt(-1)));
                 }
             }
-            if (!done) {
-                exchange.setProperty("streamOutcome", "model stream ended without [DONE]");
+            if (done) {
+                out.end();
+            } else {
+                // vLLM always closes with [DONE]: without it the model server died or the connection was cut
+                throw new IOException("the model stream ended without [DONE]");
             }
-            out.end();
         } catch (IOException | RuntimeException e) {
             if (!out.started()) {
                 throw e;

@@ -4,7 +4,9 @@ package io.github.aigateway.catalog;
 public enum Feature {
     CODE_COMPLETIONS("code_completions", "code completions"),
     CODE_GENERATIONS("code_generations", "code generations"),
-    CHAT("chat", "chat");
+    CHAT("chat", "chat"),
+    /** {@code /v1/prompts/*}: each prompt lists the families it has templates for. */
+    PROMPTS("prompts", "prompts");
 
     private final String key;
     private final String label;

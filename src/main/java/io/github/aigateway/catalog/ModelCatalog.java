@@ -65,6 +65,9 @@ public class ModelCatalog {
      */
     public void requireSupport(Feature feature, ModelSelection model) {
         Family family = family(model.family());
+        if (feature == Feature.PROMPTS) {
+            return; // the prompt's own definition names the families it serves
+        }
         if (allowUnsupported || supports(family, feature, model.servedModel())) {
             return;
         }
@@ -77,8 +80,8 @@ public class ModelCatalog {
         Family family = family(familyName);
         PromptSettings settings = family.prompts().get(feature);
         if (settings == null) {
-            throw new GatewayException(422, "The model catalog has no " + feature.label()
-                    + " prompt for model family '" + family.name() + "'");
+            throw new GatewayException(422, "Model family '" + family.name() + "' does not support "
+                    + feature.label() + ": the model catalog has no " + feature.label() + " prompt for it");
         }
         return settings;
     }

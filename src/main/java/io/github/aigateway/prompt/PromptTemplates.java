@@ -3,6 +3,8 @@ package io.github.aigateway.prompt;
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.backend.ChatMessage;
 import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.error.AttributeNotFoundException;
+import io.pebbletemplates.pebble.error.LoaderException;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.loader.DelegatingLoader;
@@ -34,6 +36,16 @@ public class PromptTemplates {
         this.directory = directory;
     }
 
+    /** Whether a template of that name exists (on disk or packaged). */
+    public boolean exists(String template) {
+        try {
+            engine().getTemplate(template);
+            return true;
+        } catch (LoaderException missing) {
+            return false;
+        }
+    }
+
     public List<ChatMessage> render(String template, Map<String, Object> variables) {
         PebbleTemplate compiled;
         try {
@@ -49,6 +61,9 @@ public class PromptTemplates {
             StringWriter out = new StringWriter();
             try {
                 compiled.evaluateBlock(role, out, variables);
+            } catch (AttributeNotFoundException e) {
+                throw new GatewayException(422, "Prompt template '" + template + "' needs the input '"
+                        + e.getAttributeName() + "'");
             } catch (PebbleException e) {
                 throw new GatewayException(422, "Prompt template '" + template + "' cannot be rendered: "
                         + e.getPebbleMessage());

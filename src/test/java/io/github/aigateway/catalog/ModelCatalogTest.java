@@ -48,6 +48,7 @@ class ModelCatalogTest {
     @ParameterizedTest(name = "{0} with an unlisted model supports what any of its models does")
     @CsvSource({
         "mistral, Mistral-Small-3.2-24B-Instruct-2506, true, true, true",
+        "mistral, Mistral-7B, true, true, true",
         "codestral, my-codestral-finetune, true, true, false",
         "llama3, Meta-Llama-3.1-70B-Instruct, true, true, true",
         "general, Qwen2.5-Coder-32B-Instruct, true, true, true"})

@@ -1,0 +1,33 @@
+package io.github.aigateway.chat;
+
+import io.github.aigateway.backend.ChatMessage;
+import io.github.aigateway.catalog.ModelSelection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One ReAct step of Duo Chat ({@code POST /v2/chat/agent}), from either GitLab 17.x or 18.x bodies.
+ *
+ * @param model                the resolved model
+ * @param history              earlier turns of the conversation, oldest first
+ * @param question             the user's current message
+ * @param pageContext          what the user is looking at ({@code type} and {@code title} or {@code content}), or empty
+ * @param currentFile          the open file ({@code file_path}, {@code data}, {@code selected_code}), or empty
+ * @param additionalContext    extra context items ({@code category}, {@code id}, {@code content})
+ * @param scratchpad           the tool steps already run in this turn
+ * @param unavailableResources resources GitLab cannot read for this user; their tools are not offered
+ */
+public record ChatAgentRequest(ModelSelection model, List<ChatMessage> history, String question,
+                               Map<String, Object> pageContext, Map<String, Object> currentFile,
+                               List<Map<String, Object>> additionalContext, List<ScratchpadStep> scratchpad,
+                               List<String> unavailableResources) {
+
+    /** One tool step: what the model thought and chose, and what the tool returned. */
+    public record ScratchpadStep(String thought, String tool, String toolInput, String observation) {
+    }
+
+    /** The {@code additional_context} categories, for the {@code include_<category>_context} scopes. */
+    public List<String> additionalContextCategories() {
+        return additionalContext.stream().map(item -> String.valueOf(item.getOrDefault("category", ""))).toList();
+    }
+}

@@ -1,0 +1,94 @@
+package io.github.aigateway.chat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.stream.StreamObserver;
+import io.github.aigateway.stream.TokenStream;
+import java.util.List;
+
+/**
+ * Duo Chat's answer stream: the model's text goes through the ReAct parser and comes out as the NDJSON
+ * events GitLab dispatches on ({@code final_answer_delta}, {@code action}, {@code unknown}, {@code error}).
+ */
+public final class ChatAgentStream implements TokenStream {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TokenStream lines;
+    private final StreamObserver observer;
+    private final ReactOutputParser parser;
+    private boolean anyEvent;
+
+    /**
+     * @param lines    where the NDJSON lines go
+     * @param tools    the tool names offered to the model
+     * @param observer told the model's text, for the audit record
+     */
+    public ChatAgentStream(TokenStream lines, List<String> tools, StreamObserver observer) {
+        this.lines = lines;
+        this.observer = observer;
+        this.parser = new ReactOutputParser(tools, new ReactOutputParser.Events() {
+            @Override
+            public void finalAnswerDelta(String text) {
+                event("final_answer_delta", JSON.createObjectNode().put("text", text));
+            }
+
+            @Override
+            public void action(String thought, String tool, String toolInput) {
+                event("action", JSON.createObjectNode().put("thought", thought).put("tool", tool)
+                        .put("tool_input", toolInput));
+            }
+
+            @Override
+            public void unknown(String text) {
+                if (text.isEmpty()) {
+                    error("The model returned an empty answer", false);
+                } else {
+                    event("unknown", JSON.createObjectNode().put("text", text));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void write(String text) {
+        observer.text(text);
+        parser.feed(text);
+    }
+
+    @Override
+    public void end() {
+        parser.finish();
+        if (!anyEvent) {
+            error("The model returned an empty answer", false);
+        }
+        lines.end();
+    }
+
+    @Override
+    public void abort(String reason) {
+        error("The model failed while answering: " + reason, false);
+        lines.end();
+    }
+
+    @Override
+    public boolean started() {
+        return lines.started();
+    }
+
+    @Override
+    public boolean clientGone() {
+        return lines.clientGone();
+    }
+
+    private void error(String message, boolean retryable) {
+        event("error", JSON.createObjectNode().put("message", message).put("retryable", retryable));
+    }
+
+    private void event(String type, ObjectNode data) {
+        anyEvent = true;
+        ObjectNode event = JSON.createObjectNode().put("type", type);
+        event.set("data", data);
+        lines.write(event + "\n");
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.aigateway.chat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.backend.ModelAnswer;
+import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.stream.NdjsonStream;
+import io.github.aigateway.stream.PromptContentStream;
+import io.github.aigateway.stream.RawTextStream;
+import io.github.aigateway.stream.StreamObserver;
+import io.github.aigateway.stream.TokenStream;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Clock;
+import org.apache.camel.Exchange;
+
+/** Writes Duo Chat and prompt answers in the shapes GitLab parses (contract §7, §8). */
+public class ChatResponses {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ChatPrompts chatPrompts;
+    private Clock clock = Clock.systemUTC();
+
+    public void setChatPrompts(ChatPrompts chatPrompts) {
+        this.chatPrompts = chatPrompts;
+    }
+
+    /** {@code /v2/chat/agent}: NDJSON events out of the ReAct parser. */
+    public TokenStream agentStream(Exchange exchange) {
+        ChatAgentRequest request = exchange.getProperty("chatRequest", ChatAgentRequest.class);
+        StreamObserver record = observer(exchange);
+        StreamObserver firstChunkOnly = new StreamObserver() {
+            @Override
+            public void firstChunk() {
+                record.firstChunk();
+            }
+
+            @Override
+            public void text(String text) {
+                // the audit record gets the model's text from the chat stream, not the NDJSON
+            }
+        };
+        NdjsonStream lines = new NdjsonStream(response(exchange), correlationId(exchange), firstChunkOnly);
+        return new ChatAgentStream(lines, chatPrompts.toolNames(request), record);
+    }
+
+    /** {@code /v1/prompts/*} and {@code /v1/chat/*} stream raw text; {@code /v2/prompts/*} JSON lines. */
+    public TokenStream textStream(Exchange exchange) {
+        PromptRequest prompt = exchange.getProperty("promptRequest", PromptRequest.class);
+        if (prompt != null && prompt.apiVersion() == 2) {
+            return new PromptContentStream(response(exchange), correlationId(exchange), observer(exchange));
+        }
+        return new RawTextStream(response(exchange), correlationId(exchange), observer(exchange));
+    }
+
+    /** A complete prompt answer: v1 a JSON string, v2 {@code {"content": ..., "usage": {...}}}. */
+    public String promptAnswer(PromptRequest request, ModelCall call, ModelAnswer answer) {
+        if (request.apiVersion() == 1) {
+            return JSON.getNodeFactory().textNode(answer.text()).toString();
+        }
+        ObjectNode body = JSON.createObjectNode().put("content", answer.text());
+        ObjectNode usage = body.putObject("usage").putObject(call.model().servedModel());
+        usage.put("input_tokens", Math.max(answer.inputTokens(), 0));
+        usage.put("output_tokens", Math.max(answer.outputTokens(), 0));
+        return body.toString();
+    }
+
+    /** {@code /v1/chat/*}: {@code {"response": ..., "metadata": {...}}}. */
+    public String legacyAnswer(LegacyChatRequest request, ModelAnswer answer) {
+        ObjectNode body = JSON.createObjectNode().put("response", answer.text());
+        body.putObject("metadata").put("provider", "litellm").put("model", request.model().family())
+                .put("timestamp", clock.instant().getEpochSecond());
+        return body.toString();
+    }
+
+    private static HttpServerResponse response(Exchange exchange) {
+        return exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
+    }
+
+    private static String correlationId(Exchange exchange) {
+        return exchange.getProperty(RequestContext.CORRELATION_ID, String.class);
+    }
+
+    private static StreamObserver observer(Exchange exchange) {
+        return exchange.getProperty(RequestContext.RECORD, StreamObserver.NONE, StreamObserver.class);
+    }
+}

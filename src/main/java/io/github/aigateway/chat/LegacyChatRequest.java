@@ -1,0 +1,16 @@
+package io.github.aigateway.chat;
+
+import io.github.aigateway.backend.ChatMessage;
+import io.github.aigateway.catalog.ModelSelection;
+import java.util.List;
+
+/**
+ * A call of the deprecated {@code /v1/chat/{chat_invokable}} API: GitLab's messages, sent as they are.
+ *
+ * @param invokable e.g. {@code agent}
+ * @param model     the resolved model
+ * @param messages  the conversation GitLab sent
+ * @param stream    whether GitLab asked for a streamed answer
+ */
+public record LegacyChatRequest(String invokable, ModelSelection model, List<ChatMessage> messages, boolean stream) {
+}

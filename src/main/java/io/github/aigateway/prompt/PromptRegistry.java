@@ -1,0 +1,98 @@
+package io.github.aigateway.prompt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.chat.PromptRequest;
+import io.github.aigateway.server.ConfigFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.semver4j.RangesListFactory;
+import org.semver4j.Semver;
+
+/**
+ * Named prompts ({@code /v1/prompts/{id}}): {@code prompts/<id>/prompt.yaml} holds the prompt's version,
+ * unit primitive, the families it serves and its sampling settings; {@code prompts/<id>/<family>.peb}, or
+ * {@code default.peb}, its messages. GitLab's {@code inputs} are the template variables.
+ */
+public class PromptRegistry {
+
+    /** A prompt's definition. */
+    public record Definition(String id, String name, String version, String unitPrimitive, List<String> families,
+                             double temperature, int maxTokens, List<String> stop) {
+    }
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMMM dd, yyyy", Locale.ENGLISH);
+
+    private String directory = "prompts";
+    private PromptTemplates templates;
+    private final Map<String, Definition> definitions = new ConcurrentHashMap<>();
+
+    public void setDirectory(String directory) {
+        this.directory = directory;
+    }
+
+    public void setTemplates(PromptTemplates templates) {
+        this.templates = templates;
+    }
+
+    /** The definition of a prompt; 404 in GitLab's words when there is none. */
+    public Definition definition(String promptId) {
+        return definitions.computeIfAbsent(promptId, this::load);
+    }
+
+    public ModelCall modelCall(PromptRequest request) {
+        Definition prompt = definition(request.promptId());
+        requireVersion(prompt, request.versionConstraint());
+        String family = request.model().family();
+        if (!prompt.families().contains(family)) {
+            throw new GatewayException(422, "Prompt '" + prompt.id() + "' is not available for model family '"
+                    + family + "'");
+        }
+        String template = templates.exists(prompt.id() + "/" + family) ? prompt.id() + "/" + family
+                : prompt.id() + "/default";
+        Map<String, Object> variables = new HashMap<>(request.inputs());
+        variables.putIfAbsent("current_date", LocalDate.now().format(DATE));
+        return new ModelCall(Feature.PROMPTS, request.model(), prompt.name(), templates.render(template, variables),
+                prompt.temperature(), prompt.maxTokens(), prompt.stop(), request.stream());
+    }
+
+    private static void requireVersion(Definition prompt, String constraint) {
+        if (constraint == null || constraint.isBlank()) {
+            return;
+        }
+        if (RangesListFactory.create(constraint).get().isEmpty()) {
+            throw new GatewayException(422, "Invalid version constraint");
+        }
+        if (!Semver.parse(prompt.version()).satisfies(constraint)) {
+            throw new GatewayException(400, "No prompt version found matching the query: " + constraint);
+        }
+    }
+
+    private Definition load(String promptId) {
+        String location = directory + "/" + promptId + "/prompt.yaml";
+        try (InputStream in = ConfigFiles.open(location)) {
+            JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(in);
+            List<String> families = new ArrayList<>();
+            yaml.path("families").forEach(f -> families.add(f.asText()));
+            List<String> stop = new ArrayList<>();
+            yaml.path("stop").forEach(s -> stop.add(s.asText()));
+            return new Definition(promptId, yaml.path("name").asText(promptId), yaml.path("version").asText("1.0.0"),
+                    yaml.path("unit_primitive").asText(""), List.copyOf(families),
+                    yaml.path("temperature").asDouble(0.1), yaml.path("max_tokens").asInt(2048), List.copyOf(stop));
+        } catch (IOException notFound) {
+            throw new GatewayException(404, "Prompt '" + promptId + "' not found");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.aigateway.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * {@code /v2/prompts/*} streaming: one {@code {"content": ..., "usage": null}} object per line, labelled
+ * {@code text/event-stream} as GitLab's gateway labels it.
+ */
+public final class PromptContentStream extends VertxTokenStream {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public PromptContentStream(HttpServerResponse response, String correlationId, StreamObserver observer) {
+        super(response, correlationId, observer);
+    }
+
+    @Override
+    String contentType() {
+        return "text/event-stream; charset=utf-8";
+    }
+
+    @Override
+    String opening() {
+        return "";
+    }
+
+    @Override
+    String frame(String text) {
+        return JSON.createObjectNode().put("content", text).putNull("usage") + "\n";
+    }
+
+    @Override
+    String closing() {
+        return "";
+    }
+
+    @Override
+    String failure(String reason) {
+        return "";
+    }
+}
