@@ -79,9 +79,9 @@ public class ModelEndpointGuard {
     }
 
     private InetAddress[] resolve(String host) {
-        // inet_aton spellings (2852039166, 0xa9fea9fe, 0251.0376.0251.0376) are read here, whatever the
-        // JDK and the system resolver would make of them
-        Optional<InetAddress> numeric = IpAddresses.inetAton(host);
+        // IP literals, and inet_aton spellings (2852039166, 0xa9fea9fe) are read here, whatever the JDK and
+        // the system resolver would make of them
+        Optional<InetAddress> numeric = IpAddresses.literal(host).or(() -> IpAddresses.inetAton(host));
         if (numeric.isPresent()) {
             return new InetAddress[]{numeric.get()};
         }
