@@ -129,10 +129,16 @@ class ModelEndpointGuardTest {
     }
 
     @Test
-    void a_host_that_does_not_resolve_is_not_called() {
+    void a_host_that_does_not_resolve_is_left_to_fail_as_unreachable() {
+        assertThatCode(() -> guard.requireSafe(model("http://nowhere.invalid/v1"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void a_host_that_does_not_resolve_is_in_no_address_range() {
+        guard.setAllowlist("0.0.0.0/0");
+
         assertThatThrownBy(() -> guard.requireSafe(model("http://nowhere.invalid/v1")))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getStatus()).isEqualTo(503))
-                .hasMessage("Inference failed: model_endpoint host 'nowhere.invalid' does not resolve");
+                .hasMessageEndingWith("is refused: it is not in AIGW_MODEL_ENDPOINT_ALLOWLIST");
     }
 
     @Test
