@@ -32,6 +32,7 @@ public final class GatewayApplication {
                 ? "file:application.properties" : "classpath:application.properties");
         main.addOverrideProperty("camel.main.routesIncludePattern", routesPattern());
         LOG.info("Vert.x workers run on {}", WorkerPoolFactory.mode());
+        DemoModelServer model = null;
         if (demo) {
             // the demo answers curl without a GitLab token, so it listens on loopback unless told otherwise
             // (GitLabAuth then refuses a network listener without AIGW_AUTH__ALLOW_BYPASS_ON_NETWORK)
@@ -41,11 +42,18 @@ public final class GatewayApplication {
             main.addOverrideProperty("gateway.auth.bypass-external", "true");
             LOG.warn("DEMO MODE: authentication is off (AIGW_AUTH__BYPASS_EXTERNAL), listening on {}",
                     env("AIGW_FASTAPI__API_HOST", "127.0.0.1"));
-            DemoModelServer model = DemoModelServer.start(Integer.parseInt(env("AIGW_DEMO_MODEL_PORT", "5099")));
+            model = DemoModelServer.start(Integer.parseInt(env("AIGW_DEMO_MODEL_PORT", "5099")));
             LOG.warn("DEMO MODE: a canned model '{}' answers at {} (not a real model)",
                     DemoModelServer.MODEL, model.endpoint());
         }
-        main.run(camelArgs.toArray(String[]::new));
+        try {
+            main.run(camelArgs.toArray(String[]::new));
+        } finally {
+            // its server thread would keep the JVM alive after a failed start
+            if (model != null) {
+                model.stop();
+            }
+        }
     }
 
     static String routesPattern() {
