@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -215,7 +214,7 @@ public class GitLabAuth implements CamelContextAware {
     private static Set<String> scopes(JWTClaimsSet claims) {
         try {
             List<String> scopes = claims.getStringListClaim("scopes");
-            return scopes == null ? Set.of() : Set.copyOf(new HashSet<>(scopes));
+            return scopes == null ? Set.of() : Set.copyOf(scopes);
         } catch (ParseException notAList) {
             return Set.of();
         }
