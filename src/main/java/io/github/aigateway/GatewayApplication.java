@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the gateway: Camel Main with the YAML routes and {@code application.properties} of the working
  * directory (a checkout or a mounted config folder), or the copies packaged in the jar when there are none.
- * {@code AIGW_ROUTES_DIR} points at another routes folder. {@code --demo} also starts a tiny model on loopback.
+ * {@code AIGW_ROUTES_DIR} points at another routes folder. {@code --demo} also starts a tiny model on loopback
+ * and turns authentication off, listening on loopback only.
  */
 public final class GatewayApplication {
 
@@ -31,12 +32,28 @@ public final class GatewayApplication {
                 ? "file:application.properties" : "classpath:application.properties");
         main.addOverrideProperty("camel.main.routesIncludePattern", routesPattern());
         LOG.info("Vert.x workers run on {}", WorkerPoolFactory.mode());
+        DemoModelServer model = null;
         if (demo) {
-            DemoModelServer model = DemoModelServer.start(Integer.parseInt(env("AIGW_DEMO_MODEL_PORT", "5099")));
+            // the demo answers curl without a GitLab token, so it listens on loopback unless told otherwise
+            // (GitLabAuth then refuses a network listener without AIGW_AUTH__ALLOW_BYPASS_ON_NETWORK)
+            if (env("AIGW_FASTAPI__API_HOST", null) == null) {
+                main.addOverrideProperty("camel.server.host", "127.0.0.1");
+            }
+            main.addOverrideProperty("gateway.auth.bypass-external", "true");
+            LOG.warn("DEMO MODE: authentication is off (AIGW_AUTH__BYPASS_EXTERNAL), listening on {}",
+                    env("AIGW_FASTAPI__API_HOST", "127.0.0.1"));
+            model = DemoModelServer.start(Integer.parseInt(env("AIGW_DEMO_MODEL_PORT", "5099")));
             LOG.warn("DEMO MODE: a canned model '{}' answers at {} (not a real model)",
                     DemoModelServer.MODEL, model.endpoint());
         }
-        main.run(camelArgs.toArray(String[]::new));
+        try {
+            main.run(camelArgs.toArray(String[]::new));
+        } finally {
+            // its server thread would keep the JVM alive after a failed start
+            if (model != null) {
+                model.stop();
+            }
+        }
     }
 
     static String routesPattern() {

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every GitLab request leaves exactly one audit record, with its correlation ID and no secret. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15104", "gateway.audit.file=target/audit-route-test/audit.log"})
+        properties = {"camel.server.port=15104", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true", "gateway.audit.file=target/audit-route-test/audit.log"})
 class AuditLogRouteTest {
 
     @RegisterExtension

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The code suggestion routes against WireMock as vLLM: what vLLM receives and what GitLab gets back. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15101"})
+        properties = {"camel.server.port=15101", "camel.server.host=127.0.0.1",
+                "gateway.auth.bypass-external=true"})
 class CodeSuggestionsRouteTest {
 
     @RegisterExtension

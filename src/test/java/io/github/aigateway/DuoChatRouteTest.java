@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Duo Chat's ReAct endpoint against a streaming fake vLLM: the NDJSON events GitLab dispatches on. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15106"})
+        properties = {"camel.server.port=15106", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true"})
 class DuoChatRouteTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bad input and failing models get GitLab's error shapes: a clear status and body, never a 500 or an empty 200. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15103", "gateway.backend.response-timeout-ms=1000"})
+        properties = {"camel.server.port=15103", "camel.server.host=127.0.0.1",
+                "gateway.auth.bypass-external=true", "gateway.backend.response-timeout-ms=1000"})
 class ErrorHandlingRouteTest {
 
     @RegisterExtension

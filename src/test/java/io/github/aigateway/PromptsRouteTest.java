@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Named prompts (/v1 and /v2) and the legacy chat API against WireMock as vLLM. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15107"})
+        properties = {"camel.server.port=15107", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true"})
 class PromptsRouteTest {
 
     @RegisterExtension

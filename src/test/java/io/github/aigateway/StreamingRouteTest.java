@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** Streamed code suggestions: tokens reach GitLab as the model sends them, in each endpoint's format. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15102"})
+        properties = {"camel.server.port=15102", "camel.server.host=127.0.0.1",
+                "gateway.auth.bypass-external=true"})
 class StreamingRouteTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -50,6 +50,18 @@ public class GitLabErrors {
         return detail(e.getStatus(), e.getDetail());
     }
 
+    /** No valid GitLab token: 401 {@code {"error": ...}}, the shape GitLab's auth middleware answers with. */
+    public ErrorReply authentication(Exchange exchange) {
+        AuthenticationException e = exception(exchange, AuthenticationException.class);
+        return new ErrorReply(401, JSON.createObjectNode().put("error", e.getMessage()).toString(), null);
+    }
+
+    /** /monitoring/ready while no token could be verified: GitLab's keys have not been fetched yet. */
+    public ErrorReply notReady() {
+        return new ErrorReply(503, JSON.createObjectNode().put("status", "not ready")
+                .put("reason", "GitLab's JWT signing keys are not loaded yet (AIGW_GITLAB_URL)").toString(), null);
+    }
+
     /** The model server answered with an HTTP error. */
     public ErrorReply modelStatus(Exchange exchange) {
         HttpOperationFailedException e = exception(exchange, HttpOperationFailedException.class);

@@ -2,18 +2,20 @@ package io.github.aigateway.catalog;
 
 /** What GitLab asks the model to do; keys of the model catalog. */
 public enum Feature {
-    CODE_COMPLETIONS("code_completions", "code completions"),
-    CODE_GENERATIONS("code_generations", "code generations"),
-    CHAT("chat", "chat"),
-    /** {@code /v1/prompts/*}: each prompt lists the families it has templates for. */
-    PROMPTS("prompts", "prompts");
+    CODE_COMPLETIONS("code_completions", "code completions", "complete_code"),
+    CODE_GENERATIONS("code_generations", "code generations", "generate_code"),
+    CHAT("chat", "chat", "duo_chat"),
+    /** {@code /v1/prompts/*}: each prompt names its families and its unit primitive in its definition. */
+    PROMPTS("prompts", "prompts", null);
 
     private final String key;
     private final String label;
+    private final String unitPrimitive;
 
-    Feature(String key, String label) {
+    Feature(String key, String label, String unitPrimitive) {
         this.key = key;
         this.label = label;
+        this.unitPrimitive = unitPrimitive;
     }
 
     /** The key used in {@code catalog/models.yaml} and under {@code prompts/}. */
@@ -23,5 +25,10 @@ public enum Feature {
 
     public String label() {
         return label;
+    }
+
+    /** The scope GitLab's token must grant for this feature (contract §4.3); prompts have their own. */
+    public String unitPrimitive() {
+        return unitPrimitive;
     }
 }

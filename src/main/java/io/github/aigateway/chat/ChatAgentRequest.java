@@ -26,8 +26,11 @@ public record ChatAgentRequest(ModelSelection model, List<ChatMessage> history, 
     public record ScratchpadStep(String thought, String tool, String toolInput, String observation) {
     }
 
-    /** The {@code additional_context} categories, for the {@code include_<category>_context} scopes. */
-    public List<String> additionalContextCategories() {
-        return additionalContext.stream().map(item -> String.valueOf(item.getOrDefault("category", ""))).toList();
+    /** The {@code include_<category>_context} scope each {@code additional_context} item needs. */
+    public List<String> contextScopes() {
+        return additionalContext.stream()
+                .map(item -> "include_" + item.getOrDefault("category", "") + "_context")
+                .distinct()
+                .toList();
     }
 }

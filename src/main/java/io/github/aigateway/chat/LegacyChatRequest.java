@@ -13,4 +13,12 @@ import java.util.List;
  * @param stream    whether GitLab asked for a streamed answer
  */
 public record LegacyChatRequest(String invokable, ModelSelection model, List<ChatMessage> messages, boolean stream) {
+
+    /** The scope GitLab's gateway asks of each invokable (contract §4.3). */
+    public String unitPrimitive() {
+        return switch (invokable) {
+            case "explain_vulnerability", "summarize_comments", "troubleshoot_job" -> invokable;
+            default -> "duo_chat";
+        };
+    }
 }

@@ -52,6 +52,12 @@ public class PromptRegistry {
         return definitions.computeIfAbsent(promptId, this::load);
     }
 
+    /** The scopes a token must grant to run the prompt: its unit primitive. */
+    public List<String> requiredScopes(PromptRequest request) {
+        String unitPrimitive = definition(request.promptId()).unitPrimitive();
+        return unitPrimitive.isEmpty() ? List.of() : List.of(unitPrimitive);
+    }
+
     public ModelCall modelCall(PromptRequest request) {
         Definition prompt = definition(request.promptId());
         requireVersion(prompt, request.versionConstraint());

@@ -1,0 +1,135 @@
+package io.github.aigateway.auth;
+
+import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.auth.IpAddresses.Cidr;
+import io.github.aigateway.catalog.ModelSelection;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks the model endpoint that arrives with each request before anything (the model key above all) is
+ * sent to it, so the gateway cannot be used as a relay to cloud metadata services: link-local addresses,
+ * metadata addresses and metadata host names are always refused, in whatever encoding the host is written
+ * (decimal, hex, octal, IPv4-mapped IPv6) and whatever a host name resolves to. When the operator sets an
+ * allowlist, every other endpoint is refused too. Private networks and loopback stay allowed otherwise:
+ * that is where vLLM usually runs.
+ */
+public class ModelEndpointGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelEndpointGuard.class);
+    private static final Set<String> METADATA_HOSTS = Set.of(
+            "metadata", "metadata.google.internal", "metadata.goog", "metadata.azure.com",
+            "instance-data", "instance-data.ec2.internal", "metadata.tencentyun.com", "metadata.platformequinix.com");
+    /** Cloud metadata services outside 169.254.0.0/16: AWS over IPv6, Alibaba Cloud. */
+    private static final List<Cidr> METADATA_ADDRESSES = List.of(
+            Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"));
+    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
+
+    /** Resolves a host name the way the HTTP client will; replaceable in tests. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private final Resolver resolver;
+    private List<EndpointAllowlist.Entry> allowlist = List.of();
+
+    public ModelEndpointGuard() {
+        this(InetAddress::getAllByName);
+    }
+
+    ModelEndpointGuard(Resolver resolver) {
+        this.resolver = resolver;
+    }
+
+    /** Throws 403 unless the selection's endpoint may be called; selections without an endpoint pass. */
+    public void requireSafe(ModelSelection model) {
+        if (model == null || model.endpoint() == null) {
+            return;
+        }
+        String endpoint = model.endpoint();
+        String host = host(endpoint);
+        if (METADATA_HOSTS.contains(host)) {
+            throw refused(host, "is a cloud metadata service");
+        }
+        InetAddress[] addresses = resolve(host);
+        for (InetAddress address : addresses) {
+            if (isMetadataOrLinkLocal(address)) {
+                throw refused(host, "is a link-local or cloud metadata address (" + address.getHostAddress() + ")");
+            }
+        }
+        if (!allowlist.isEmpty() && allowlist.stream().noneMatch(entry -> entry.allows(endpoint, host, addresses))) {
+            throw refused(host, "is not in AIGW_MODEL_ENDPOINT_ALLOWLIST");
+        }
+    }
+
+    /** Comma-separated host names, IP addresses, CIDR ranges or URL prefixes; empty allows every safe endpoint. */
+    public void setAllowlist(String allowlist) {
+        this.allowlist = EndpointAllowlist.parse(allowlist);
+    }
+
+    private InetAddress[] resolve(String host) {
+        // IP literals, and inet_aton spellings (2852039166, 0xa9fea9fe) are read here, whatever the JDK and
+        // the system resolver would make of them
+        Optional<InetAddress> numeric = IpAddresses.literal(host).or(() -> IpAddresses.inetAton(host));
+        if (numeric.isPresent()) {
+            return new InetAddress[]{numeric.get()};
+        }
+        try {
+            return resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            // nothing to check and nothing the call could reach; it fails as an unreachable model would
+            return new InetAddress[0];
+        }
+    }
+
+    static boolean isMetadataOrLinkLocal(InetAddress address) {
+        if (address.isLinkLocalAddress() || METADATA_ADDRESSES.stream().anyMatch(cidr -> cidr.contains(address))) {
+            return true;
+        }
+        // IPv4 addresses carried in IPv6 ones (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::a.b.c.d); Java
+        // already turns IPv4-mapped ::ffff:a.b.c.d into an Inet4Address
+        if (address instanceof Inet6Address) {
+            byte[] bytes = address.getAddress();
+            boolean compatible = Arrays.equals(Arrays.copyOf(bytes, 12), new byte[12]);
+            if (compatible || NAT64.contains(address)) {
+                try {
+                    return isMetadataOrLinkLocal(Inet4Address.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
+                } catch (UnknownHostException impossible) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static String host(String endpoint) {
+        String host = URI.create(endpoint).getHost();
+        if (host == null) {
+            throw new GatewayException(422, "model_endpoint must be an http(s) URL with a host");
+        }
+        host = host.toLowerCase(Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        while (host.endsWith(".")) {
+            host = host.substring(0, host.length() - 1);
+        }
+        return host;
+    }
+
+    private static GatewayException refused(String host, String why) {
+        LOG.warn("Refused model_endpoint host '{}': it {}", host, why);
+        return new GatewayException(403, "model_endpoint host '" + host + "' is refused: it " + why);
+    }
+}
