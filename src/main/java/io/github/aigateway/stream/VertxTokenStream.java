@@ -14,6 +14,7 @@ abstract class VertxTokenStream implements TokenStream {
     private final String correlationId;
     private boolean started;
     private boolean ended;
+    private long firstTextNanos = -1;
 
     VertxTokenStream(HttpServerResponse response, String correlationId) {
         this.response = response;
@@ -44,6 +45,9 @@ abstract class VertxTokenStream implements TokenStream {
         if (text.isEmpty()) {
             return;
         }
+        if (firstTextNanos < 0) {
+            firstTextNanos = System.nanoTime();
+        }
         send(frame(text));
     }
 
@@ -65,6 +69,11 @@ abstract class VertxTokenStream implements TokenStream {
     @Override
     public boolean clientGone() {
         return response.closed();
+    }
+
+    @Override
+    public long firstTextNanos() {
+        return firstTextNanos;
     }
 
     private void finish(String last) {
