@@ -6,16 +6,23 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.aigateway.monitoring.ReadinessChecks;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -129,6 +136,24 @@ class MonitoringRouteTest {
 
         assertThat(text).contains("aigw_circuit_breaker_state{backend=\"vllm\"} 0.0");
         assertThat(text).contains("aigw_audit_queue_depth 0.0");
+    }
+
+    @Test
+    void every_metric_the_grafana_dashboard_queries_is_exported() throws Exception {
+        streams_report_time_to_first_token();
+        request_latency_tokens_and_backend_metrics_move_after_a_completion();
+        String text = scrape();
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/ai-gateway-dashboard.json").toFile());
+        List<String> queried = new ArrayList<>();
+        for (JsonNode expr : dashboard.findValues("expr")) {
+            Matcher metric = Pattern.compile("\\b(aigw_\\w+|jvm_\\w+)\\b").matcher(expr.asText());
+            while (metric.find()) {
+                queried.add(metric.group(1));
+            }
+        }
+
+        assertThat(queried).hasSizeGreaterThan(10).allSatisfy(name ->
+                assertThat(text).as(name).containsPattern("(?m)^" + name + "[{ ]"));
     }
 
     @Test
