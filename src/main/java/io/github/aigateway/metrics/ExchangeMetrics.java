@@ -31,10 +31,11 @@ import org.apache.camel.support.EventNotifierSupport;
  * {@code modelCall}, {@code modelAnswer}, {@code responseStream}) and the status from the answer.
  * Every {@code to} that leaves the gateway (anything but {@code direct:}) is a backend call.
  * <p>
- * It registers itself ({@link #register}, the bean's init method) because YAML beans are bound twice at
- * start-up and camel-main would pick up the first instance, which is then replaced.
+ * The bean is not an {@code EventNotifier} itself: camel-main adds every notifier bean it finds, and YAML
+ * beans are bound twice at start-up, so events were counted twice. Its init method {@link #register}
+ * adds the one notifier it owns, and its destroy method takes it away again.
  */
-public class ExchangeMetrics extends EventNotifierSupport implements CamelContextAware {
+public class ExchangeMetrics implements CamelContextAware {
 
     private static final String STARTED = "metricsStartedNanos";
     private static final String NONE = "none";
@@ -42,6 +43,17 @@ public class ExchangeMetrics extends EventNotifierSupport implements CamelContex
     private GatewayMetrics metrics;
     private ModelCatalog catalog;
     private CamelContext camelContext;
+    private final EventNotifierSupport notifier = new EventNotifierSupport() {
+        @Override
+        public boolean isEnabled(CamelEvent event) {
+            return ExchangeMetrics.this.isEnabled(event);
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            record(event);
+        }
+    };
 
     public void setMetrics(GatewayMetrics metrics) {
         this.metrics = metrics;
@@ -53,15 +65,11 @@ public class ExchangeMetrics extends EventNotifierSupport implements CamelContex
     }
 
     public void register() {
-        if (!camelContext.getManagementStrategy().getEventNotifiers().contains(this)) {
-            camelContext.getManagementStrategy().addEventNotifier(this);
-        }
+        camelContext.getManagementStrategy().addEventNotifier(notifier);
     }
 
     public void unregister() {
-        while (camelContext.getManagementStrategy().getEventNotifiers().contains(this)) {
-            camelContext.getManagementStrategy().removeEventNotifier(this);
-        }
+        camelContext.getManagementStrategy().removeEventNotifier(notifier);
     }
 
     @Override
@@ -74,16 +82,14 @@ public class ExchangeMetrics extends EventNotifierSupport implements CamelContex
         return camelContext;
     }
 
-    @Override
-    public boolean isEnabled(CamelEvent event) {
+    private boolean isEnabled(CamelEvent event) {
         // Camel times a send (and then reports ExchangeSentEvent) only when a notifier takes its sending event
         return event instanceof ExchangeCreatedEvent || event instanceof ExchangeCompletedEvent
                 || event instanceof ExchangeFailedEvent || event instanceof ExchangeSendingEvent
                 || event instanceof ExchangeSentEvent;
     }
 
-    @Override
-    public void notify(CamelEvent event) {
+    private void record(CamelEvent event) {
         Exchange exchange = ((ExchangeEvent) event).getExchange();
         if (event instanceof ExchangeSendingEvent) {
             return;
