@@ -1,7 +1,9 @@
 # AI Gateway for GitLab Duo Self-Hosted.
 #   docker build -t ai-gateway .
-#   docker run -d -p 5052:5052 -e AIGW_GITLAB_URL=https://gitlab.example.com ai-gateway
+#   docker run -d -p 5052:5052 -p 8082:8082 -e AIGW_GITLAB_URL=https://gitlab.example.com ai-gateway
+#   docker exec <container> java -jar /app/ai-gateway.jar troubleshoot --model-family ... (README "Troubleshooting")
 # Routes, catalog and prompts live in /app; mount your own over them to change routing without a rebuild.
+# Base images are pinned to exact releases; pin them by digest too where your registry policy asks for it.
 
 FROM maven:3.9.11-eclipse-temurin-25 AS build
 WORKDIR /build
@@ -28,8 +30,11 @@ COPY catalog catalog/
 COPY prompts prompts/
 USER 10001:10001
 ENV AIGW_FASTAPI__API_PORT=5052 \
+    AIGW_FASTAPI__METRICS_PORT=8082 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
-EXPOSE 5052
+# 5052: GitLab's requests; 8082: Prometheus /metrics
+EXPOSE 5052 8082
+# The Temurin JRE image has neither curl nor wget, so bash asks for the liveness page itself
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
-  CMD curl -fsS "http://127.0.0.1:${AIGW_FASTAPI__API_PORT}/monitoring/healthz" || exit 1
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${AIGW_FASTAPI__API_PORT} && printf 'GET /monitoring/healthz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["java", "-jar", "/app/ai-gateway.jar"]

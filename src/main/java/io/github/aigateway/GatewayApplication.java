@@ -2,6 +2,11 @@ package io.github.aigateway;
 
 import io.github.aigateway.demo.DemoModelServer;
 import io.github.aigateway.server.WorkerPoolFactory;
+import io.github.aigateway.troubleshoot.Troubleshoot;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Starts the gateway: Camel Main with the YAML routes and {@code application.properties} of the working
  * directory (a checkout or a mounted config folder), or the copies packaged in the jar when there are none.
  * {@code AIGW_ROUTES_DIR} points at another routes folder. {@code --demo} also starts a tiny model on loopback
- * and turns authentication off, listening on loopback only.
+ * and turns authentication off, listening on loopback only. {@code troubleshoot ...} checks a setup instead
+ * of starting the gateway.
  */
 public final class GatewayApplication {
 
@@ -24,6 +30,10 @@ public final class GatewayApplication {
     }
 
     public static void main(String... args) throws Exception {
+        if (args.length > 0 && args[0].equals("troubleshoot")) {
+            PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+            System.exit(Troubleshoot.run(List.of(args).subList(1, args.length), System.getenv(), out));
+        }
         List<String> camelArgs = new ArrayList<>(List.of(args));
         boolean demo = camelArgs.remove("--demo");
 

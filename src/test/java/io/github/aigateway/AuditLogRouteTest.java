@@ -213,7 +213,7 @@ class AuditLogRouteTest {
         HttpResponse<String> ready = gateway.get("/monitoring/ready");
 
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
+        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"checks\":{\"routes\":\"ok\",\"audit_log\":\"ok\",\"gitlab_keys\":\"ok\"}}");
     }
 
     private JsonNode awaitRecord(String correlationId) throws Exception {

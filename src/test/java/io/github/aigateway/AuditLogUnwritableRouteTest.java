@@ -21,6 +21,6 @@ class AuditLogUnwritableRouteTest {
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"not ready\",\"audit_log\":\"not writable\"}");
+        assertThat(ready.body()).isEqualTo("{\"status\":\"not ready\",\"checks\":{\"routes\":\"ok\",\"audit_log\":\"not writable: pom.xml/audit.log\",\"gitlab_keys\":\"ok\"}}");
     }
 }

@@ -346,7 +346,7 @@ class AuthenticationRouteTest {
         assertThat(gateway.get("/monitoring/healthz").statusCode()).isEqualTo(200);
         HttpResponse<String> ready = gateway.get("/monitoring/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\"}");
+        assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"checks\":{\"routes\":\"ok\",\"audit_log\":\"ok\",\"gitlab_keys\":\"ok\"}}");
     }
 
     private void assertForbiddenByAuthProvider(String token) {

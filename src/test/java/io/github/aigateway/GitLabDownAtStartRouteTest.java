@@ -55,8 +55,8 @@ class GitLabDownAtStartRouteTest {
         assertThat(gateway.get("/monitoring/healthz").statusCode()).isEqualTo(200);
         HttpResponse<String> notReady = gateway.get("/monitoring/ready");
         assertThat(notReady.statusCode()).isEqualTo(503);
-        assertThat(notReady.body()).isEqualTo("{\"status\":\"not ready\","
-                + "\"reason\":\"GitLab's JWT signing keys are not loaded yet (AIGW_GITLAB_URL)\"}");
+        assertThat(notReady.body()).isEqualTo("{\"status\":\"not ready\",\"checks\":{\"routes\":\"ok\",\"audit_log\":\"ok\","
+                + "\"gitlab_keys\":\"GitLab's JWT signing keys are not loaded yet (AIGW_GITLAB_URL)\"}}");
         HttpResponse<String> refused = gateway.post("/v2/code/completions", body,
                 FakeGitLab.headers(FakeGitLab.token(key)));
         assertThat(refused.statusCode()).isEqualTo(401);

@@ -39,6 +39,7 @@ class PackagedJarIT {
                 .redirectOutput(new File("target/packaged-jar-it.log"));
         start.environment().put("AIGW_FASTAPI__API_PORT", String.valueOf(PORT));
         start.environment().put("AIGW_DEMO_MODEL_PORT", "15199");
+        start.environment().put("AIGW_FASTAPI__METRICS_PORT", "15302");
         gateway = start.start();
         GatewayClient client = new GatewayClient(PORT);
         awaitHealthy(client);
@@ -52,6 +53,22 @@ class PackagedJarIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"choices\":[{\"text\":\"return \\\"Hello from the demo model\\\"\"");
+        // each request counted once, also when camel-main (not the test harness) wires the beans
+        String completions = "aigw_request_duration_seconds_count{endpoint=\"/v2/code/completions\",family=\"codestral\","
+                + "feature=\"code_completions\",provider=\"openai_compatible\",status=\"200\"} 1\n";
+        assertThat(awaitMetrics(new GatewayClient(15302), completions)).contains("aigw_requests_in_flight 0.0\n");
+    }
+
+    /** Metrics are recorded as the exchange completes, which may be just after the answer arrived. */
+    private static String awaitMetrics(GatewayClient metrics, String expected) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
+        String text = metrics.get("/metrics").body();
+        while (!text.contains(expected) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+            text = metrics.get("/metrics").body();
+        }
+        assertThat(text).contains(expected);
+        return text;
     }
 
     private static void awaitHealthy(GatewayClient client) throws InterruptedException {

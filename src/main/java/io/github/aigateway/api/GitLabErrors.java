@@ -57,10 +57,6 @@ public class GitLabErrors {
     }
 
     /** /monitoring/ready while no token could be verified: GitLab's keys have not been fetched yet. */
-    public ErrorReply notReady() {
-        return new ErrorReply(503, JSON.createObjectNode().put("status", "not ready")
-                .put("reason", "GitLab's JWT signing keys are not loaded yet (AIGW_GITLAB_URL)").toString(), null);
-    }
 
     /** The model server answered with an HTTP error. */
     public ErrorReply modelStatus(Exchange exchange) {

@@ -9,6 +9,7 @@ import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.backend.ModelAnswer;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.monitoring.ReadinessChecks;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ public class AuditLog {
     private String maxFileSize = "100MB";
     private int maxFiles = 10;
     private ScheduledExecutorService reopener;
+    private ReadinessChecks readiness;
 
     public void setFile(String file) {
         this.file = file == null ? "" : file.strip();
@@ -54,8 +56,16 @@ public class AuditLog {
         this.maxFiles = maxFiles;
     }
 
+    /** Readiness then reports an audit log that cannot be written. */
+    public void setReadiness(ReadinessChecks readiness) {
+        this.readiness = readiness;
+    }
+
     /** Sets up the appenders; the bean's init method. The gateway starts even when the file cannot be opened. */
     public synchronized void start() {
+        if (readiness != null) {
+            readiness.register("audit_log", () -> writable() ? null : "not writable: " + file);
+        }
         if (!AuditLogAppenders.install(LOGGER, file.isEmpty() ? null : Path.of(file), maxFileSize, maxFiles)) {
             System.err.println("ai-gateway: the audit log file " + file + " cannot be opened; audit records go to"
                     + " stderr and the gateway reports not ready until it can be written");

@@ -3,6 +3,7 @@ package io.github.aigateway.auth;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.github.aigateway.api.AuthenticationException;
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.monitoring.ReadinessChecks;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,7 @@ public class GitLabAuth implements CamelContextAware {
     /** Exchange property: the {@link GitLabUser} of an authenticated request. */
     public static final String USER = "gitlabUser";
 
+    private ReadinessChecks readiness;
     private static final Logger LOG = LoggerFactory.getLogger(GitLabAuth.class);
     /** How GitLab's gateway names what a missing scope denies ({@code Unauthorized to access <thing>}). */
     private static final Map<String, String> DENIED_THING = Map.of(
@@ -62,6 +64,10 @@ public class GitLabAuth implements CamelContextAware {
      * (and destroys the first), so the announcements and GitLab's keys wait until the context has started.
      */
     public void start() throws Exception {
+        if (readiness != null) {
+            readiness.register("gitlab_keys", () -> ready() ? null
+                    : "GitLab's JWT signing keys are not loaded yet (AIGW_GITLAB_URL)");
+        }
         List<String> bypasses = new ArrayList<>();
         if (bypassExternal) {
             bypasses.add("AIGW_AUTH__BYPASS_EXTERNAL");
@@ -274,6 +280,11 @@ public class GitLabAuth implements CamelContextAware {
 
     public void setAllowBypassOnNetwork(boolean allowBypassOnNetwork) {
         this.allowBypassOnNetwork = allowBypassOnNetwork;
+    }
+
+    /** Readiness then reports GitLab's keys missing. */
+    public void setReadiness(ReadinessChecks readiness) {
+        this.readiness = readiness;
     }
 
     public void setListenHost(String listenHost) {

@@ -21,4 +21,9 @@ public interface TokenStream {
 
     /** Whether GitLab has gone away, so the backend call can be dropped. */
     boolean clientGone();
+
+    /** {@link System#nanoTime()} when the first piece of text went out, or -1 before that; for metrics. */
+    default long firstTextNanos() {
+        return -1;
+    }
 }

@@ -15,6 +15,7 @@ abstract class VertxTokenStream implements TokenStream {
     private final StreamObserver observer;
     private boolean started;
     private boolean ended;
+    private long firstTextNanos = -1;
 
     VertxTokenStream(HttpServerResponse response, String correlationId, StreamObserver observer) {
         this.response = response;
@@ -46,6 +47,9 @@ abstract class VertxTokenStream implements TokenStream {
         if (text.isEmpty()) {
             return;
         }
+        if (firstTextNanos < 0) {
+            firstTextNanos = System.nanoTime();
+        }
         send(frame(text));
         observer.text(text);
     }
@@ -68,6 +72,11 @@ abstract class VertxTokenStream implements TokenStream {
     @Override
     public boolean clientGone() {
         return response.closed();
+    }
+
+    @Override
+    public long firstTextNanos() {
+        return firstTextNanos;
     }
 
     private void finish(String last) {

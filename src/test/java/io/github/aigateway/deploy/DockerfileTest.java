@@ -1,0 +1,170 @@
+package io.github.aigateway.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The Dockerfile against common lint rules (hadolint's and the CIS benchmark's), read as text since no
+ * Docker engine runs here; the HEALTHCHECK command itself is run with bash against a local server.
+ */
+class DockerfileTest {
+
+    private record Instruction(String keyword, String arguments) {
+    }
+
+    private final List<Instruction> instructions = parse(Path.of("Dockerfile"));
+
+    @Test
+    void base_images_are_pinned_to_a_release() {
+        List<String> images = arguments("FROM").stream().map(from -> from.split("\\s+")[0]).toList();
+
+        assertThat(images).hasSize(2).allSatisfy(image -> {
+            assertThat(image).contains(":").doesNotEndWith(":latest");
+            assertThat(image.substring(image.indexOf(':') + 1)).matches(".*\\d+\\.\\d+.*");
+        });
+    }
+
+    @Test
+    void the_runtime_stage_runs_as_a_numeric_non_root_user() {
+        List<Instruction> runtime = runtimeStage();
+        List<String> users = runtime.stream().filter(i -> i.keyword().equals("USER")).map(Instruction::arguments).toList();
+
+        assertThat(users).hasSize(1);
+        assertThat(users.get(0)).matches("[1-9]\\d*:[1-9]\\d*");
+        assertThat(indexOf(runtime, "USER")).isLessThan(indexOf(runtime, "ENTRYPOINT"));
+    }
+
+    @Test
+    void dependencies_are_layered_before_the_sources_and_the_jar() {
+        List<String> lines = instructions.stream().map(i -> i.keyword() + " " + i.arguments()).toList();
+
+        assertThat(lines.indexOf("COPY pom.xml ./")).isLessThan(lines.indexOf("RUN mvn -B -ntp dependency:go-offline"));
+        assertThat(lines.indexOf("RUN mvn -B -ntp dependency:go-offline")).isLessThan(lines.indexOf("COPY src src"));
+        assertThat(lines.indexOf("COPY --from=build /build/target/lib/ lib/"))
+                .isLessThan(lines.indexOf("COPY --from=build /build/target/ai-gateway.jar ai-gateway.jar"));
+    }
+
+    @Test
+    void nothing_is_added_from_urls_and_no_secret_is_baked_in() {
+        assertThat(arguments("ADD")).isEmpty();
+        for (String keyword : List.of("ENV", "ARG", "LABEL")) {
+            assertThat(arguments(keyword)).allSatisfy(argument -> assertThat(argument.toUpperCase(Locale.ROOT))
+                    .doesNotContain("KEY=").doesNotContain("SECRET").doesNotContain("TOKEN").doesNotContain("PASSWORD"));
+        }
+    }
+
+    @Test
+    void apt_installs_skip_recommends_and_clean_their_lists() {
+        assertThat(arguments("RUN")).filteredOn(run -> run.contains("apt-get install")).allSatisfy(run ->
+                assertThat(run).contains("--no-install-recommends").contains("rm -rf /var/lib/apt/lists/*"));
+    }
+
+    @Test
+    void both_ports_are_exposed_and_the_entrypoint_is_exec_form() {
+        assertThat(arguments("EXPOSE")).containsExactly("5052 8082");
+        assertThat(arguments("ENTRYPOINT")).containsExactly("[\"java\", \"-jar\", \"/app/ai-gateway.jar\"]");
+    }
+
+    @Test
+    void the_build_context_leaves_out_build_output_and_git() throws Exception {
+        assertThat(Files.readAllLines(Path.of(".dockerignore"))).contains("target/", ".git/");
+    }
+
+    @Test
+    void the_healthcheck_uses_no_tool_the_jre_image_lacks() {
+        String healthcheck = String.join("\n", arguments("HEALTHCHECK"));
+
+        assertThat(healthcheck).contains("/monitoring/healthz").doesNotContain("curl").doesNotContain("wget");
+    }
+
+    @ParameterizedTest(name = "liveness answering {0} → exit code zero: {1}")
+    @CsvSource({"200, true", "503, false"})
+    void the_healthcheck_command_passes_only_on_200(int status, boolean healthy) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/monitoring/healthz", exchange -> {
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            ProcessBuilder check = new ProcessBuilder(healthcheckCommand()).redirectErrorStream(true);
+            check.environment().put("AIGW_FASTAPI__API_PORT", String.valueOf(server.getAddress().getPort()));
+            Process process = check.start();
+
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue() == 0).isEqualTo(healthy);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private List<String> healthcheckCommand() throws Exception {
+        String healthcheck = arguments("HEALTHCHECK").get(0);
+        String json = healthcheck.substring(healthcheck.indexOf("CMD ") + 4).strip();
+        return List.of(new ObjectMapper().readValue(json, String[].class));
+    }
+
+    private List<Instruction> runtimeStage() {
+        int lastFrom = 0;
+        for (int i = 0; i < instructions.size(); i++) {
+            if (instructions.get(i).keyword().equals("FROM")) {
+                lastFrom = i;
+            }
+        }
+        return instructions.subList(lastFrom, instructions.size());
+    }
+
+    private static int indexOf(List<Instruction> stage, String keyword) {
+        for (int i = 0; i < stage.size(); i++) {
+            if (stage.get(i).keyword().equals(keyword)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private List<String> arguments(String keyword) {
+        return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
+    }
+
+    /** Instructions with continuation lines joined and comments dropped, as Docker reads them. */
+    private static List<Instruction> parse(Path dockerfile) {
+        List<Instruction> parsed = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        try {
+            for (String line : Files.readAllLines(dockerfile)) {
+                String trimmed = line.strip();
+                if (trimmed.startsWith("#") || (trimmed.isEmpty() && current.isEmpty())) {
+                    continue;
+                }
+                if (trimmed.endsWith("\\")) {
+                    current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+                    continue;
+                }
+                current.append(trimmed);
+                String instruction = current.toString().replaceAll("\\s+", " ").strip();
+                int space = instruction.indexOf(' ');
+                parsed.add(new Instruction(instruction.substring(0, space).toUpperCase(Locale.ROOT),
+                        instruction.substring(space + 1)));
+                current.setLength(0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return parsed;
+    }
+}
