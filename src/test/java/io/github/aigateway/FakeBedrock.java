@@ -33,7 +33,8 @@ import software.amazon.eventstream.Message;
  * signature of each request with the test's secret key (credential scope {@code <date>/<region>/bedrock/aws4_request})
  * and refuses anything else with {@code InvalidSignatureException}. It answers InvokeModel with the JSON
  * a test scripts, and InvokeModelWithResponseStream in Bedrock's binary event-stream encoding, holding
- * the stream after the first chunk until the test has seen that chunk come out of the gateway.
+ * the stream after a chunk until the test has seen that chunk's text come out of the gateway, so a gateway
+ * that buffers never delivers it and the test fails, whatever the machine's speed.
  */
 final class FakeBedrock implements AutoCloseable {
 
@@ -57,7 +58,8 @@ final class FakeBedrock implements AutoCloseable {
     private volatile String answer = "{}";
     private volatile Map<String, String> answerHeaders = Map.of();
     private volatile List<String> chunks = List.of();
-    private volatile String streamExceptionAfterFirst;
+    private volatile int holdAfterChunk;
+    private volatile String streamExceptionAfterHold;
     private volatile boolean finished;
 
     FakeBedrock(String region) throws IOException {
@@ -80,7 +82,8 @@ final class FakeBedrock implements AutoCloseable {
         answer = "{}";
         answerHeaders = Map.of();
         chunks = List.of();
-        streamExceptionAfterFirst = null;
+        holdAfterChunk = 0;
+        streamExceptionAfterHold = null;
         finished = false;
     }
 
@@ -111,9 +114,15 @@ final class FakeBedrock implements AutoCloseable {
         return this;
     }
 
-    /** After the first chunk the stream carries this exception event (e.g. {@code modelStreamErrorException}). */
-    FakeBedrock streamFailsAfterFirstChunk(String exceptionType) {
-        this.streamExceptionAfterFirst = exceptionType;
+    /** The stream waits for the test after this chunk (0-based; the first one by default). */
+    FakeBedrock holdsAfterChunk(int index) {
+        this.holdAfterChunk = index;
+        return this;
+    }
+
+    /** Instead of waiting after that chunk, the stream carries this exception event and ends. */
+    FakeBedrock streamFailsAfterHeldChunk(String exceptionType) {
+        this.streamExceptionAfterHold = exceptionType;
         return this;
     }
 
@@ -178,9 +187,9 @@ final class FakeBedrock implements AutoCloseable {
             for (int i = 0; i < chunks.size(); i++) {
                 out.write(chunkEvent(chunks.get(i)));
                 out.flush();
-                if (i == 0) {
-                    if (streamExceptionAfterFirst != null) {
-                        out.write(exceptionEvent(streamExceptionAfterFirst));
+                if (i == holdAfterChunk) {
+                    if (streamExceptionAfterHold != null) {
+                        out.write(exceptionEvent(streamExceptionAfterHold));
                         return;
                     }
                     if (!firstChunkSeen.await(10, TimeUnit.SECONDS)) {

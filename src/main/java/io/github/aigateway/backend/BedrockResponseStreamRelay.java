@@ -31,6 +31,8 @@ public class BedrockResponseStreamRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(BedrockResponseStreamRelay.class);
     private static final Object END = new Object();
+    /** How often a silent stream checks whether GitLab is still there. */
+    private static final long CLIENT_CHECK_MS = 250;
 
     private BedrockRuntimeAsyncClient client;
     private int idleTimeoutMs = 30000;
@@ -67,7 +69,13 @@ public class BedrockResponseStreamRelay {
         ModelUsage usage = ModelUsage.UNKNOWN;
         try {
             while (true) {
-                Object event = events.poll(idleTimeoutMs, TimeUnit.MILLISECONDS);
+                Object event = nextEvent(events, out);
+                if (out.clientGone()) {
+                    // cancelling closes the connection, so Bedrock stops generating (and billing)
+                    invocation.cancel(true);
+                    exchange.setProperty("streamOutcome", "client_disconnected");
+                    return;
+                }
                 if (event == null) {
                     invocation.cancel(true);
                     throw new GatewayException(504, "Inference timed out");
@@ -77,12 +85,6 @@ public class BedrockResponseStreamRelay {
                 }
                 if (event instanceof Throwable failure) {
                     throw unwrapped(failure);
-                }
-                if (out.clientGone()) {
-                    // cancelling closes the connection, so Bedrock stops generating (and billing)
-                    invocation.cancel(true);
-                    exchange.setProperty("streamOutcome", "client_disconnected");
-                    return;
                 }
                 JsonNode chunk = parsed((String) event);
                 usage = format.streamedUsage(chunk, usage);
@@ -99,6 +101,17 @@ public class BedrockResponseStreamRelay {
         } finally {
             exchange.setProperty("modelUsage", usage);
         }
+    }
+
+    /** The next event, or null after the idle timeout or as soon as GitLab has gone. */
+    private Object nextEvent(BlockingQueue<Object> events, TokenStream out) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
+        Object event = null;
+        while (event == null && !out.clientGone() && System.nanoTime() < deadline) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            event = events.poll(Math.max(1, Math.min(left, CLIENT_CHECK_MS)), TimeUnit.MILLISECONDS);
+        }
+        return event;
     }
 
     private static JsonNode parsed(String chunk) {
