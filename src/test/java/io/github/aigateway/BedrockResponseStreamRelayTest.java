@@ -33,9 +33,10 @@ class BedrockResponseStreamRelayTest {
 
     @BeforeAll
     static void startClient() {
-        bedrock = BedrockTestSetup.fakeBedrock("eu-west-3");
+        bedrock = BedrockTestSetup.fakeBedrock();
+        BedrockTestSetup.use();
         BedrockClientBuilder builder = new BedrockClientBuilder();
-        builder.setRegion("eu-west-3");
+        builder.setRegion(BedrockTestSetup.REGION);
         builder.setEndpointOverride(bedrock.endpoint());
         client = builder.streamingClient();
     }

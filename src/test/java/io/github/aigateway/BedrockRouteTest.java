@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BedrockRouteTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final FakeBedrock BEDROCK = BedrockTestSetup.fakeBedrock("eu-west-3");
+    static final FakeBedrock BEDROCK = BedrockTestSetup.fakeBedrock();
 
     private static final String CLAUDE_GENERATION_BODY = "{\"anthropic_version\":\"bedrock-2023-05-31\","
             + "\"max_tokens\":2048,\"system\":\"You write python code for a developer, straight into their editor at "
@@ -43,6 +44,11 @@ class BedrockRouteTest {
     @BeforeEach
     void resetBedrock() {
         BEDROCK.reset();
+    }
+
+    @BeforeAll
+    static void useFakeBedrock() {
+        BedrockTestSetup.use();
     }
 
     @AfterAll

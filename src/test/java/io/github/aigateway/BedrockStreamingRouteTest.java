@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
         properties = {"camel.server.port=15201", "gateway.bedrock.region=eu-west-3"})
 class BedrockStreamingRouteTest {
 
-    static final FakeBedrock BEDROCK = BedrockTestSetup.fakeBedrock("eu-west-3");
+    static final FakeBedrock BEDROCK = BedrockTestSetup.fakeBedrock();
 
     /** Claude's Messages stream as Bedrock sends it, one event per chunk. */
     static final String[] CLAUDE_STREAM = {
@@ -44,6 +45,11 @@ class BedrockStreamingRouteTest {
     @BeforeEach
     void resetBedrock() {
         BEDROCK.reset();
+    }
+
+    @BeforeAll
+    static void useFakeBedrock() {
+        BedrockTestSetup.use();
     }
 
     @AfterAll

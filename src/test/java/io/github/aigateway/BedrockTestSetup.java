@@ -6,31 +6,37 @@ import java.io.UncheckedIOException;
 /**
  * Points the gateway under test at the fake Bedrock with the fake's static keys, through JVM system
  * properties (which override application.properties and come first in the AWS credentials chain), so
- * the tests never depend on the machine's AWS environment or reach for instance metadata.
+ * the tests never depend on the machine's AWS environment. Each Bedrock test class calls {@link #use()}
+ * before its tests and {@link #clear()} after them; surefire also disables EC2 instance metadata for the
+ * whole test JVM, so a misconfigured test fails instead of looking for credentials off the machine.
  */
 final class BedrockTestSetup {
 
-    private static final String[] PROPERTIES = {
-        "gateway.bedrock.endpoint", "aws.accessKeyId", "aws.secretAccessKey", "aws.disableEc2Metadata"};
+    static final String REGION = "eu-west-3";
+
+    private static final String[] PROPERTIES = {"gateway.bedrock.endpoint", "aws.accessKeyId", "aws.secretAccessKey"};
     private static FakeBedrock fake;
 
     private BedrockTestSetup() {
     }
 
-    /** The fake Bedrock, started once for the test JVM, and the properties that point the gateway at it. */
-    static synchronized FakeBedrock fakeBedrock(String region) {
-        try {
-            if (fake == null) {
-                fake = new FakeBedrock(region);
+    /** The fake Bedrock, started once for the test JVM. */
+    static synchronized FakeBedrock fakeBedrock() {
+        if (fake == null) {
+            try {
+                fake = new FakeBedrock(REGION);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        System.setProperty("gateway.bedrock.endpoint", fake.endpoint());
+        return fake;
+    }
+
+    /** Sets the properties that point the gateway (and the SDK's credentials chain) at the fake. */
+    static void use() {
+        System.setProperty("gateway.bedrock.endpoint", fakeBedrock().endpoint());
         System.setProperty("aws.accessKeyId", FakeBedrock.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", FakeBedrock.SECRET_KEY);
-        System.setProperty("aws.disableEc2Metadata", "true");
-        return fake;
     }
 
     /** Leaves the JVM's properties as they were for the test classes that follow. */
