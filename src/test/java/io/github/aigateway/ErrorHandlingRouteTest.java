@@ -235,7 +235,6 @@ class ErrorHandlingRouteTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0, claude_3, AWS Bedrock models (model_identifier bedrock/...)",
         "azure/gpt-4o, gpt, Azure OpenAI models (model_identifier azure/...)"})
     void says_clearly_which_providers_are_not_served_yet(String identifier, String family, String what) {
         HttpResponse<String> response = gateway.post("/v2/code/generations", """

@@ -11,6 +11,15 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
+import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelTimeoutException;
+import software.amazon.awssdk.services.bedrockruntime.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.bedrockruntime.model.ServiceQuotaExceededException;
+import software.amazon.awssdk.services.bedrockruntime.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
+import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
 /**
  * Maps every failure to the status and body GitLab's gateway gives for it (contract §10). Details name
@@ -21,6 +30,8 @@ public class GitLabErrors {
     private static final Logger LOG = LoggerFactory.getLogger(GitLabErrors.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_MODEL_MESSAGE = 300;
+    /** Bedrock sends no {@code Retry-After}; GitLab still needs to know when to come back. */
+    static final String BEDROCK_RETRY_AFTER_SECONDS = "5";
 
     public ErrorReply validation(Exchange exchange) {
         RequestValidationException e = exception(exchange, RequestValidationException.class);
@@ -89,6 +100,62 @@ public class GitLabErrors {
         return detail(503, "Inference failed");
     }
 
+    /** AWS Bedrock answered with an error (the SDK's exception for Bedrock's error type). */
+    public ErrorReply bedrock(Exchange exchange) {
+        BedrockRuntimeException e = exception(exchange, BedrockRuntimeException.class);
+        String message = shortened(e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
+        String errorCode = e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
+        LOG.warn("Bedrock answered HTTP {} {}: {}", e.statusCode(), errorCode, message);
+        if (e instanceof ThrottlingException || e instanceof ServiceQuotaExceededException) {
+            String retryAfter = e.awsErrorDetails() == null ? null : e.awsErrorDetails().sdkHttpResponse()
+                    .firstMatchingHeader("Retry-After").filter(v -> v.strip().matches("\\d{1,9}")).orElse(null);
+            return new ErrorReply(429, detailJson("Too many requests. Please try again later."),
+                    retryAfter == null ? BEDROCK_RETRY_AFTER_SECONDS : retryAfter.strip());
+        }
+        if (e instanceof ValidationException) {
+            return detail(422, "Bedrock refused the request: " + message);
+        }
+        if (e instanceof AccessDeniedException) {
+            return detail(503, "Inference failed: AWS denied access to Bedrock model " + servedModel(exchange)
+                    + ". Grant the gateway's AWS identity bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream"
+                    + " on it and enable the model under Bedrock model access in that region (" + message + ")");
+        }
+        if (e instanceof ResourceNotFoundException) {
+            return detail(503, "Inference failed: Bedrock has no model " + servedModel(exchange)
+                    + " in the configured region (AWS_REGION_NAME): " + message);
+        }
+        if (e instanceof ModelTimeoutException) {
+            return detail(504, "Inference timed out");
+        }
+        if (e instanceof ServiceUnavailableException) {
+            return detail(503, "Inference failed: Bedrock is unavailable, try again later");
+        }
+        if (e.statusCode() == 401 || e.statusCode() == 403) {
+            return detail(503, "Inference failed: AWS rejected the gateway's credentials (" + errorCode
+                    + "). Check the AWS credentials the gateway runs with (AWS_ACCESS_KEY_ID and"
+                    + " AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or the pod's IAM role)");
+        }
+        return detail(503, "Inference failed: " + errorCode + ": " + message);
+    }
+
+    /** The AWS SDK failed before Bedrock answered: no credentials, no region, timeout or no connection. */
+    public ErrorReply awsClient(Exchange exchange) {
+        SdkClientException e = exception(exchange, SdkClientException.class);
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.contains("Unable to load credentials")) {
+            LOG.warn("No AWS credentials for Bedrock: {}", shortened(message));
+            return detail(503, "Inference failed: the gateway found no AWS credentials for Bedrock. Set"
+                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or give the pod an IAM role");
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getClass().getSimpleName().contains("Timeout")) {
+                return timeout(exchange);
+            }
+        }
+        LOG.warn("Bedrock unreachable: {}", shortened(message));
+        return detail(503, "Inference failed");
+    }
+
     /** No byte from the model within the read timeout. */
     public ErrorReply timeout(Exchange exchange) {
         LOG.warn("Model call timed out: {}", exception(exchange, Exception.class).getMessage());
@@ -104,6 +171,16 @@ public class GitLabErrors {
     public ErrorReply unexpected(Exchange exchange) {
         LOG.error("Unexpected failure", exception(exchange, Exception.class));
         return detail(500, "Internal Server Error");
+    }
+
+    private static String servedModel(Exchange exchange) {
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        return call == null ? "" : "'" + call.model().servedModel() + "'";
+    }
+
+    private static String shortened(String message) {
+        String oneLine = message == null ? "" : message.replaceAll("\\s+", " ").strip();
+        return oneLine.length() > MAX_MODEL_MESSAGE ? oneLine.substring(0, MAX_MODEL_MESSAGE) + "…" : oneLine;
     }
 
     private static ErrorReply detail(int status, String detail) {

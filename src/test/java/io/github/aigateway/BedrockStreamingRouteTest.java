@@ -1,0 +1,187 @@
+package io.github.aigateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Streamed answers from AWS Bedrock: GitLab gets each token as Bedrock's event stream delivers it. */
+@CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
+        properties = {"camel.server.port=15201", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true", "gateway.bedrock.region=eu-west-3"})
+class BedrockStreamingRouteTest {
+
+    static final FakeBedrock BEDROCK = BedrockTestSetup.fakeBedrock();
+
+    /** Claude's Messages stream as Bedrock sends it, one event per chunk. */
+    static final String[] CLAUDE_STREAM = {
+        "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+            + "\"content\":[],\"usage\":{\"input_tokens\":57,\"output_tokens\":1}}}",
+        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello\"}}",
+        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" world\"}}",
+        "{\"type\":\"content_block_stop\",\"index\":0}",
+        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":2}}",
+        "{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":57,"
+            + "\"outputTokenCount\":2,\"invocationLatency\":420,\"firstByteLatency\":180}}"};
+    /** The chunk that carries the first text. */
+    static final int CLAUDE_FIRST_TEXT = 2;
+
+    static final String[] MIXTRAL_STREAM = {
+        "{\"outputs\":[{\"text\":\"Hello\",\"stop_reason\":null}]}",
+        "{\"outputs\":[{\"text\":\" world\",\"stop_reason\":\"stop\"}],\"amazon-bedrock-invocationMetrics\":"
+            + "{\"inputTokenCount\":31,\"outputTokenCount\":2,\"invocationLatency\":300,\"firstByteLatency\":90}}"};
+
+    private final GatewayClient gateway = new GatewayClient(15201);
+
+    @BeforeEach
+    void resetBedrock() {
+        BEDROCK.reset();
+    }
+
+    @BeforeAll
+    static void useFakeBedrock() {
+        BedrockTestSetup.use();
+    }
+
+    @AfterAll
+    static void forgetBedrock() {
+        BedrockTestSetup.clear();
+    }
+
+    @Test
+    void claude_streams_the_first_token_before_bedrock_has_finished() throws Exception {
+        BEDROCK.streams(CLAUDE_STREAM).holdsAfterChunk(CLAUDE_FIRST_TEXT);
+
+        HttpResponse<InputStream> response = openStream("/v2/code/generations",
+                BedrockRouteTest.generation("claude_3", "bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0", true));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
+        String first = readAtLeast(response.body(), "Hello".length());
+        assertThat(first).isEqualTo("Hello");
+        assertThat(BEDROCK.finished()).isFalse();
+        BEDROCK.clientSawFirstToken();
+        assertThat(first + new String(response.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("Hello world");
+        assertThat(BEDROCK.finished()).isTrue();
+
+        FakeBedrock.Received sent = BEDROCK.onlyRequest();
+        assertThat(sent.signatureProblem()).isNull();
+        assertThat(sent.rawPath())
+                .isEqualTo("/model/us.anthropic.claude-3-5-sonnet-20241022-v2%3A0/invoke-with-response-stream");
+        assertThat(sent.body()).startsWith("{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":2048,")
+                .endsWith("{\"role\":\"assistant\",\"content\":\"<new_code>\"}],\"temperature\":0.2,"
+                        + "\"stop_sequences\":[\"</new_code>\"]}");
+    }
+
+    @Test
+    void mixtral_streams_gitlab_18_suggestions_as_server_sent_events() throws Exception {
+        BEDROCK.streams(MIXTRAL_STREAM);
+
+        HttpResponse<InputStream> response = openStream("/v4/code/suggestions", """
+                {"prompt_components": [{"type": "code_editor_generation",
+                   "payload": {"file_name": "hello.rb", "content_above_cursor": "# say hello\\n",
+                               "content_below_cursor": "", "language_identifier": "ruby", "stream": true,
+                               "prompt_id": "code_suggestions/generations", "prompt_version": "^1.0.0",
+                               "prompt_enhancer": {"user_instruction": "write hello"}}}],
+                 "stream": true,
+                 "model_metadata": {"provider": "litellm", "name": "mixtral", "endpoint": "http://bedrock.invalid",
+                                    "identifier": "bedrock/mistral.mixtral-8x7b-instruct-v0:1"}}
+                """);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Streaming-Format")).hasValue("sse");
+        String first = readAtLeast(response.body(), 1);
+        BEDROCK.clientSawFirstToken();
+        String events = (first + new String(response.body().readAllBytes(), StandardCharsets.UTF_8))
+                .replaceAll("\"timestamp\":\\d+", "\"timestamp\":0");
+        assertThat(events).isEqualTo("""
+                event: stream_start
+                data: {"metadata":{"model":{"engine":"agent","name":"Mixtral Code Generations","lang":"ruby"},\
+                "timestamp":0,"enabled_feature_flags":[],"region":"us-central1"}}
+
+                event: content_chunk
+                data: {"choices":[{"delta":{"content":"Hello"},"index":0}]}
+
+                event: content_chunk
+                data: {"choices":[{"delta":{"content":" world"},"index":0}]}
+
+                event: stream_end
+                data: null
+
+                """);
+        FakeBedrock.Received sent = BEDROCK.onlyRequest();
+        assertThat(sent.signatureProblem()).isNull();
+        assertThat(sent.rawPath()).isEqualTo("/model/mistral.mixtral-8x7b-instruct-v0%3A1/invoke-with-response-stream");
+        assertThat(sent.body()).startsWith("{\"prompt\":\"<s>[INST] You write ruby code")
+                .endsWith("Instruction: write hello [/INST]\",\"max_tokens\":256,\"temperature\":0.95}");
+    }
+
+    @Test
+    void a_stream_bedrock_throttles_before_it_starts_is_429_with_retry_after() {
+        BEDROCK.fails(429, "ThrottlingException", "Too many requests, please wait before trying again.");
+
+        HttpResponse<String> response = gateway.post("/v2/code/generations",
+                BedrockRouteTest.generation("claude_3", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", true));
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(response.body()).isEqualTo("{\"detail\":\"Too many requests. Please try again later.\"}");
+        assertThat(BEDROCK.received()).hasSize(1);
+    }
+
+    @Test
+    void a_stream_bedrock_refuses_before_it_starts_is_422_with_bedrocks_message() {
+        BEDROCK.fails(400, "ValidationException", "max_tokens: range: 1..4096");
+
+        HttpResponse<String> response = gateway.post("/v2/code/generations",
+                BedrockRouteTest.generation("mixtral", "bedrock/mistral.mixtral-8x7b-instruct-v0:1", true));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.body()).isEqualTo("{\"detail\":\"Bedrock refused the request: max_tokens: range: 1..4096\"}");
+    }
+
+    @Test
+    void a_stream_bedrock_breaks_after_it_started_ends_with_the_text_so_far() throws Exception {
+        BEDROCK.streams(CLAUDE_STREAM).holdsAfterChunk(CLAUDE_FIRST_TEXT)
+                .streamFailsAfterHeldChunk("modelStreamErrorException");
+
+        HttpResponse<InputStream> response = openStream("/v2/code/generations",
+                BedrockRouteTest.generation("claude_3", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", true));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(new String(response.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("Hello");
+        assertThat(BEDROCK.received()).hasSize(1);
+    }
+
+    private HttpResponse<InputStream> openStream(String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(gateway.uri(path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** Reads until at least {@code count} bytes have arrived, without waiting for the end of the stream. */
+    private static String readAtLeast(InputStream in, int count) throws Exception {
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        while (seen.size() < count) {
+            int read = in.read(buffer);
+            if (read < 0) {
+                break;
+            }
+            seen.write(buffer, 0, read);
+        }
+        return seen.toString(StandardCharsets.UTF_8);
+    }
+}
