@@ -2,6 +2,7 @@ package io.github.aigateway.audit;
 
 import io.github.aigateway.stream.StreamObserver;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -61,6 +62,30 @@ public final class RequestRecord implements StreamObserver {
                 responseText.append(text, 0, Math.min(text.length(), MAX_LOGGED_RESPONSE - responseText.length()));
             }
         }
+    }
+
+    /**
+     * Milliseconds spent in the gateway so far for a complete answer, excluding the model's time, for
+     * {@code X-Gateway-Overhead-Ms}.
+     */
+    public String answerOverheadMs() {
+        long now = System.nanoTime();
+        long modelNanos = backendStartNanos == 0 ? 0 : backendNanos >= 0 ? backendNanos : now - backendStartNanos;
+        return millis(now - startNanos - modelNanos);
+    }
+
+    /**
+     * For a stream, when its headers go out with the first text: everything since the model was called
+     * (its answer's headers and then its first token) is the model's time.
+     */
+    @Override
+    public String streamOverheadMs() {
+        long now = System.nanoTime();
+        return millis(now - startNanos - (backendStartNanos == 0 ? 0 : now - backendStartNanos));
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.3f", Math.max(nanos, 0) / 1e6);
     }
 
     void backendStarted() {

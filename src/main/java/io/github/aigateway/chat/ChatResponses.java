@@ -40,6 +40,11 @@ public class ChatResponses {
             public void text(String text) {
                 // the audit record gets the model's text from the chat stream, not the NDJSON
             }
+
+            @Override
+            public String streamOverheadMs() {
+                return record.streamOverheadMs();
+            }
         };
         NdjsonStream lines = new NdjsonStream(response(exchange), correlationId(exchange), firstChunkOnly);
         return new ChatAgentStream(lines, chatPrompts.toolNames(request), record);

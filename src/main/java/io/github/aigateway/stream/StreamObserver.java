@@ -9,6 +9,11 @@ public interface StreamObserver {
     /** A piece of generated text went out. */
     void text(String text);
 
+    /** Value of {@code X-Gateway-Overhead-Ms} as the stream's headers go out; null for none. */
+    default String streamOverheadMs() {
+        return null;
+    }
+
     /** An observer for streams nobody audits. */
     StreamObserver NONE = new StreamObserver() {
         @Override

@@ -98,6 +98,10 @@ abstract class VertxTokenStream implements TokenStream {
             response.putHeader("Content-Type", contentType());
             response.putHeader("Cache-Control", "no-cache");
             response.putHeader("X-Request-ID", correlationId);
+            String overhead = observer.streamOverheadMs();
+            if (overhead != null) {
+                response.putHeader("X-Gateway-Overhead-Ms", overhead);
+            }
             headers(response);
             observer.firstChunk();
             bytes = opening() + bytes;
