@@ -88,6 +88,11 @@ public class GitLabKeys implements JWKSource<SecurityContext> {
         return loaded() || refetchAllowed() && refresh();
     }
 
+    /** The keys in use now; a new instance whenever they change. */
+    JWKSet current() {
+        return keys;
+    }
+
     @Override
     public List<JWK> get(JWKSelector selector, SecurityContext context) {
         List<JWK> matches = selector.select(keys);

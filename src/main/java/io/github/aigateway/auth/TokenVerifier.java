@@ -1,7 +1,7 @@
 package io.github.aigateway.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -11,7 +11,9 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.github.aigateway.api.AuthenticationException;
 import java.util.Date;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * {@code exp} / {@code nbf} / {@code iat} times with a small leeway for clock drift. Unsigned tokens and
  * HMAC tokens (which a forger could "sign" with GitLab's public key) never verify. The issuer is not
  * checked, as GitLab's gateway does not check it: the keys already say who signed.
+ *
+ * <p>GitLab sends the same token with many requests, and checking its RSA signature cost more CPU than
+ * anything else a completion does (README "Performance"). A token whose signature verified is therefore
+ * remembered with the key set that verified it: sent again, only its times and audience are checked, unless
+ * GitLab's keys changed since, in which case it is verified in full again.
  */
 final class TokenVerifier {
 
@@ -28,18 +35,27 @@ final class TokenVerifier {
     static final int LEEWAY_SECONDS = 10;
     /** GitLab's gateway answers every token failure with this one message. */
     static final String REJECTED = "Forbidden by auth provider";
+    /** Tokens remembered at most; then the memory starts over (a few MB of tokens). */
+    static final int MAX_REMEMBERED = 4096;
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final DefaultJWTClaimsVerifier<SecurityContext> claims;
     private final boolean checkSignature;
+    private final GitLabKeys keys;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    /** A token's claims, and the key set its signature was verified with. */
+    private record Verified(JWTClaimsSet claims, JWKSet keys) {
+    }
 
     /**
-     * @param keys           GitLab's keys, or null when signatures are not checked
+     * @param keys           GitLab's keys
      * @param audience       the {@code aud} this gateway accepts
      * @param checkSignature false only with {@code AIGW_AUTH__BYPASS_JWT_SIGNATURE}
      */
-    TokenVerifier(JWKSource<SecurityContext> keys, String audience, boolean checkSignature) {
+    TokenVerifier(GitLabKeys keys, String audience, boolean checkSignature) {
         this.checkSignature = checkSignature;
+        this.keys = keys;
         this.claims = new DefaultJWTClaimsVerifier<>(audience, null, Set.of("exp"));
         claims.setMaxClockSkew(LEEWAY_SECONDS);
         if (checkSignature) {
@@ -51,7 +67,7 @@ final class TokenVerifier {
     JWTClaimsSet verify(String token) {
         try {
             if (checkSignature) {
-                return processor.process(token, null);
+                return verifySigned(token);
             }
             JWTClaimsSet claimSet = JWTParser.parse(token).getJWTClaimsSet();
             verifyTimesAndAudience(claimSet);
@@ -61,6 +77,22 @@ final class TokenVerifier {
             LOG.info("Token rejected: {}", e.getMessage());
             throw new AuthenticationException(REJECTED);
         }
+    }
+
+    private JWTClaimsSet verifySigned(String token) throws Exception {
+        JWKSet current = keys.current();
+        Verified before = verified.get(token);
+        if (before != null && before.keys() == current) {
+            verifyTimesAndAudience(before.claims());
+            return before.claims();
+        }
+        JWTClaimsSet claimSet = processor.process(token, null);
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear();
+        }
+        // the key set read before the check: if GitLab's keys changed meanwhile, the next use verifies again
+        verified.put(token, new Verified(claimSet, current));
+        return claimSet;
     }
 
     private void verifyTimesAndAudience(JWTClaimsSet claimSet) throws BadJWTException {

@@ -1,0 +1,116 @@
+package io.github.aigateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import io.github.aigateway.api.AuthenticationException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Tokens verified before are remembered, but never past a change of GitLab's keys or with another signature. */
+class TokenVerifierTest {
+
+    private final RSAKey first = key("first");
+    private final RSAKey second = key("second");
+    private volatile String jwks;
+    private HttpServer gitlab;
+    private GitLabKeys keys;
+    private TokenVerifier verifier;
+
+    @BeforeEach
+    void startGitLab() throws Exception {
+        gitlab = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        String base = "http://127.0.0.1:" + gitlab.getAddress().getPort();
+        gitlab.createContext("/.well-known/openid-configuration",
+                exchange -> answer(exchange, "{\"jwks_uri\":\"" + base + "/oauth/discovery/keys\"}"));
+        gitlab.createContext("/oauth/discovery/keys", exchange -> answer(exchange, jwks));
+        gitlab.start();
+        publish(first);
+        keys = new GitLabKeys(List.of(base), Duration.ofSeconds(1), Clock.fixed(Instant.now(), ZoneOffset.UTC));
+        keys.start();
+        await().atMost(Duration.ofSeconds(10)).until(keys::loaded);
+        verifier = new TokenVerifier(keys, "gitlab-ai-gateway", true);
+    }
+
+    @AfterEach
+    void stopGitLab() {
+        keys.stop();
+        gitlab.stop(0);
+    }
+
+    @Test
+    void a_remembered_token_is_verified_again_once_gitlabs_keys_changed() throws Exception {
+        String signedByFirst = token(first, first.getKeyID());
+        assertThat(verifier.verify(signedByFirst).getSubject()).isEqualTo("instance");
+
+        publish(second);
+        // an unknown key id makes GitLabKeys fetch again: now only the second key is GitLab's
+        assertThat(verifier.verify(token(second, second.getKeyID())).getSubject()).isEqualTo("instance");
+
+        assertThatThrownBy(() -> verifier.verify(signedByFirst)).isInstanceOf(AuthenticationException.class);
+    }
+
+    @Test
+    void the_same_claims_under_another_signature_are_refused_after_the_genuine_token() throws Exception {
+        String genuine = token(first, first.getKeyID());
+        verifier.verify(genuine);
+
+        String forged = token(second, first.getKeyID());
+
+        assertThat(forged.substring(0, forged.lastIndexOf('.'))).isEqualTo(genuine.substring(0, genuine.lastIndexOf('.')));
+        assertThatThrownBy(() -> verifier.verify(forged)).isInstanceOf(AuthenticationException.class);
+        assertThat(verifier.verify(genuine).getSubject()).isEqualTo("instance");
+    }
+
+    private void publish(RSAKey key) {
+        jwks = new JWKSet(key.toPublicJWK()).toString();
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, String body) throws java.io.IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private static final long ISSUED = System.currentTimeMillis() / 1000 * 1000;
+
+    /** Same header and claims whatever the key, so two signers give two tokens differing only in signature. */
+    private static String token(RSAKey signer, String kid) throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(),
+                new JWTClaimsSet.Builder().subject("instance").audience("gitlab-ai-gateway")
+                        .issueTime(new Date(ISSUED)).expirationTime(new Date(ISSUED + 3_600_000)).build());
+        jwt.sign(new RSASSASigner(signer));
+        return jwt.serialize();
+    }
+
+    private static RSAKey key(String kid) {
+        try {
+            return new RSAKeyGenerator(2048).keyID(kid).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
