@@ -1,8 +1,11 @@
 package io.github.aigateway.backend;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.api.GatewayException;
@@ -11,7 +14,9 @@ import org.apache.camel.Exchange;
 /** The OpenAI chat completions wire format, as vLLM (and Azure OpenAI) speak it. */
 public class OpenAiChat {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Buffers shared by all threads, not kept per virtual thread for the life of each stream (see JsonBody). */
+    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build()).build();
 
     /** {@code POST .../chat/completions} body for one model call. */
     public String requestBody(ModelCall call) {

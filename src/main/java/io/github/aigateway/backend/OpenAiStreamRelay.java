@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
 public class OpenAiStreamRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiStreamRelay.class);
+    /**
+     * Characters read ahead. An event line is a few hundred bytes and arrives on its own, so the default
+     * 8,192 only held 16 KB of heap per open stream (30 MB at 2,000 streams); longer lines still read whole.
+     */
+    private static final int READ_AHEAD = 1024;
 
     public void relay(Exchange exchange) throws IOException {
         TokenStream out = exchange.getProperty("responseStream", TokenStream.class);
@@ -29,7 +34,7 @@ public class OpenAiStreamRelay {
         if (in == null) {
             throw new GatewayException(503, "Inference failed: the model server sent no stream");
         }
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), READ_AHEAD)) {
             String line;
             boolean done = false;
             while ((line = reader.readLine()) != null) {
