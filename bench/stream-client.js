@@ -17,7 +17,7 @@ const headers = {'Content-Type': 'application/json', 'Content-Length': body.leng
   ...JSON.parse(process.env.BENCH_HEADERS || '{}')};
 const agent = new http.Agent({keepAlive: false, maxSockets: Infinity});
 
-const ttfb = [], gaps = [], delays = [], durations = [];
+const ttfb = [], gaps = [], delays = [], durations = [], overheads = [];
 let completed = 0, errors = 0, outOfOrder = 0, missing = 0, coalesced = 0, finished = 0;
 const errorKinds = {};
 
@@ -68,6 +68,8 @@ function one(done) {
       res.on('end', done);
       return;
     }
+    const overhead = res.headers['x-gateway-overhead-ms'];
+    if (overhead !== undefined) overheads.push(Number(overhead));
     res.setEncoding('utf8');
     res.on('data', (text) => {
       const now = performance.now();
@@ -125,6 +127,7 @@ for (let i = 0; i < streams; i++) {
         gapsNearSent: gaps.length ? Math.round(near / gaps.length * 1000) / 10 : null,
         delayP50: pct(delays, 50), delayP99: pct(delays, 99),
         durationP50: pct(durations, 50), durationP99: pct(durations, 99),
+        overheadMsP50: pct(overheads, 50), overheadMsP99: pct(overheads, 99),
         tokens: delays.length, wallMs: Math.round(performance.now() - began),
       }));
     }

@@ -16,7 +16,8 @@ const titles = {
 };
 const lines = [
   `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ` +
-    `${Math.round(os.totalmem() / 2 ** 30)} GiB, ${fs.readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="(.*)"/)[1]}; ${peerNote}`,
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, ${fs.readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="(.*)"/)[1]}; ${peerNote}; ` +
+    `load average before ${find('load-before', 'machine')?.loadavg}, after ${find('load-after', 'machine')?.loadavg}`,
   '',
   '| scenario | target | p50 ms | p99 ms | throughput | errors | detail | gateway RSS MB | gateway threads |',
   '|---|---|---|---|---|---|---|---|---|',
@@ -31,13 +32,15 @@ for (const r of rows) {
     lines.push(`| ${titles[r.scenario]} (TTFB) | ${r.target} | ${fmt(r.ttfbP50)} | ${fmt(r.ttfbP99)} | ` +
       `${r.completed}/${r.streams} streams | ${r.errors} | gap p1/p50/p99 ${fmt(r.gapP1, 0)}/${fmt(r.gapP50, 0)}/${fmt(r.gapP99, 0)} ms, ` +
       `${fmt(r.gapsNearSent, 1)}% within ±50 ms of 100 ms, relay delay p99 ${r.delayP99} ms, out of order ${r.outOfOrder}, ` +
-      `duration p99 ${fmt(r.durationP99 / 1000, 2)} s | ${gw.join(' | ')} |`);
+      `duration p99 ${fmt(r.durationP99 / 1000, 2)} s` +
+      (r.overheadMsP50 === null || r.overheadMsP50 === undefined ? '' : `, X-Gateway-Overhead-Ms p50/p99 ${fmt(r.overheadMsP50)}/${fmt(r.overheadMsP99)}`) +
+      ` | ${gw.join(' | ')} |`);
   }
 }
 const start = find('start', 'gateway');
 const relay = find('relay-cpu', 'gateway');
 const c64cpu = find('c64-cpu', 'gateway');
-lines.push(`| cold start to ready | gateway | ${start.coldStartMs} ms | | | | idle RSS ${start.idleRssMb} MB, ${start.threads} threads | ${start.idleRssMb} | ${start.threads} |`);
+lines.push(`| cold start to ready | gateway | ${start.coldStartMs} ms | | | | ${start.java}, ${start.javaOpts}; idle RSS ${start.idleRssMb} MB, ${start.threads} threads | ${start.idleRssMb} | ${start.threads} |`);
 if (relay) {
   const perToken = relay.cpuMs * 1000 / relay.tokens;
   let relayOnly = '';
@@ -67,6 +70,8 @@ const gm = find(many, 'gateway');
 if (gm) {
   check(`${gm.streams} streams all complete, zero errors, in order`, gm.completed === gm.streams && gm.errors === 0 && gm.outOfOrder === 0,
     `${gm.completed}/${gm.streams}, ${gm.errors} errors, ${gm.outOfOrder} out of order, ${fmt(gm.gapsNearSent, 1)}% of gaps within ±50 ms`);
+  check(`${gm.streams} streams tokens spaced as sent`, gm.gapsNearSent >= 99,
+    `${fmt(gm.gapsNearSent, 1)}% of gaps within ±50 ms of 100 ms, gap p99 ${fmt(gm.gapP99, 0)} ms, relay delay p99 ${gm.delayP99} ms`);
   check(`${gm.streams} streams RSS ≤ 512 MB`, gm.rssMb <= 512, `${gm.rssMb} MB peak`);
   check(`${gm.streams} streams threads bounded`, gm.threads < 200, `${gm.threads} peak`);
 }
