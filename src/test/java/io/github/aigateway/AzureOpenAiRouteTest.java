@@ -18,10 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,9 +124,7 @@ class AzureOpenAiRouteTest {
             String body = generation("azure/gpt-4o-prod", "azure-key-1")
                     .replace("\"stream\": false", "\"stream\": true")
                     .replace("http://127.0.0.1:" + azure.getPort() + "/", model.base());
-            HttpResponse<InputStream> response = gateway.http().send(HttpRequest.newBuilder(gateway.uri("/v2/code/generations"))
-                    .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = gateway.postStreaming("/v2/code/generations", body);
 
             byte[] first = new byte[5];
             int read = response.body().readNBytes(first, 0, 5);
