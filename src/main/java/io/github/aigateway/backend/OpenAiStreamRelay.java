@@ -52,7 +52,12 @@ public class OpenAiStreamRelay {
                     break;
                 }
                 JsonNode chunk = chunk(data);
-                out.write(chunk.path("choices").path(0).path("delta").path("content").asText(""));
+                JsonNode choice = chunk.path("choices").path(0);
+                String text = choice.path("delta").path("content").asText("");
+                out.write(text);
+                if (OpenAiChat.CONTENT_FILTER.equals(choice.path("finish_reason").asText())) {
+                    OpenAiChat.contentFiltered(exchange, out.started() ? "streamed" : text);
+                }
                 if (chunk.hasNonNull("usage")) {
                     exchange.setProperty("modelAnswer", new ModelAnswer("",
                             chunk.path("usage").path("prompt_tokens").asInt(-1),
