@@ -1,5 +1,6 @@
 package io.github.aigateway.server;
 
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -7,11 +8,13 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * A request body over {@code camel.server.maxBodySize} is refused by Vert.x's body handler before any route
- * runs, with its own plain-text 413. This puts GitLab's error shape on it ({@code {"detail": ...}}), so the
- * limit reads like every other refusal. Installed on the platform-http router once it exists.
+ * Answers the listener gives before any route runs, in GitLab's error shape ({@code {"detail": ...}}) like
+ * every other refusal: a body over {@code camel.server.maxBodySize} (Vert.x's body handler would answer a
+ * plain-text 413), and a request that arrives while the gateway shuts down (platform-http would answer an
+ * empty 503) with {@code Connection: close} on HTTP/1.1, so GitLab's connection pool drops this pod while the streams
+ * in flight finish. Installed on the platform-http router once it exists.
  */
-public class RequestBodyLimitReply implements CamelContextAware {
+public class ListenerReplies implements CamelContextAware {
 
     private CamelContext camelContext;
     private int port;
@@ -47,6 +50,17 @@ public class RequestBodyLimitReply implements CamelContextAware {
     }
 
     private void install(Router router) {
+        String shuttingDown = "{\"detail\":\"The AI gateway is shutting down; try again\"}";
+        router.route().order(Integer.MIN_VALUE).handler(request -> {
+            if (!camelContext.isStopping()) {
+                request.next();
+                return;
+            }
+            if (request.request().version() != HttpVersion.HTTP_2) {
+                request.response().putHeader("Connection", "close");
+            }
+            request.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(shuttingDown);
+        });
         String body = "{\"detail\":\"Request body is larger than " + maxBodySize + " bytes\"}";
         router.route().failureHandler(failed -> {
             if (failed.statusCode() != 413 || failed.response().headWritten()) {
