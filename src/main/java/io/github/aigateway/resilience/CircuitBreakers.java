@@ -30,6 +30,8 @@ public class CircuitBreakers {
     public static final String BACKEND = "modelBackend";
 
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreakers.class);
+    /** Endpoints come with requests: past this many troubled servers, a new one gets no breaker. */
+    static final int MAX_BREAKERS = 1000;
 
     private final ConcurrentMap<String, Breaker> breakers = new ConcurrentHashMap<>();
     private final Set<String> watchedBackends = ConcurrentHashMap.newKeySet();
@@ -78,6 +80,9 @@ public class CircuitBreakers {
         if (failureThreshold > 0 && !(failure instanceof CircuitOpenException)) {
             switch (blame(failure, control == null ? null : control.stopReason())) {
                 case SERVER -> breakers.compute(base, (key, breaker) -> {
+                    if (breaker == null && breakers.size() >= MAX_BREAKERS) {
+                        return null;
+                    }
                     Breaker counted = breaker == null ? new Breaker(failureThreshold, openDuration, backend(exchange)) : breaker;
                     if (counted.failed(System.nanoTime())) {
                         LOG.warn("Circuit breaker opened for model server {}: {} failures in a row; calls are refused for {} s",

@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's one retry loop for model calls (the {@code loop} in {@code routes/backend-openai.camel.yaml};
  * the Bedrock SDK's own retries are off). It retries only what cannot have produced an answer GitLab saw:
- * a refused connection, 502 and 503, and 429 after the model's {@code Retry-After}; never once a byte went
+ * a refused or timed-out connection attempt, 502 and 503, and 429 after the model's {@code Retry-After}; never once a byte went
  * to GitLab, never past the call's total deadline. Waits grow exponentially with jitter, so replicas that
  * come back are not hit by every gateway at the same instant.
  */
@@ -76,7 +77,8 @@ public class RetryPolicy {
 
     /** How long to wait before retrying this failure, or null when it must not be retried. */
     Duration delayBeforeRetry(Throwable failure, int attemptsSoFar) {
-        if (cause(failure, ConnectException.class) != null) {
+        // no connection was made, so no model saw the request
+        if (cause(failure, ConnectException.class) != null || cause(failure, ConnectTimeoutException.class) != null) {
             return jittered(attemptsSoFar);
         }
         HttpOperationFailedException http = cause(failure, HttpOperationFailedException.class);

@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** The timeout settings as written, their defaults against GitLab's limits, and what the retry loop retries. */
@@ -62,6 +63,7 @@ class ModelCallSettingsTest {
         policy.setMaxBackoffMs(1000);
 
         assertThat(policy.delayBeforeRetry(new ConnectException("refused"), 1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+        assertThat(policy.delayBeforeRetry(new ConnectTimeoutException("connect timed out"), 1)).isNotNull();
         assertThat(policy.delayBeforeRetry(http(502, Map.of()), 2)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
         assertThat(policy.delayBeforeRetry(http(503, Map.of()), 6)).isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
         assertThat(policy.delayBeforeRetry(http(429, Map.of("Retry-After", "3")), 1)).isEqualTo(Duration.ofSeconds(3));
