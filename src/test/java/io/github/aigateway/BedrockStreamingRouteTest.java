@@ -2,12 +2,9 @@ package io.github.aigateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,12 +58,12 @@ class BedrockStreamingRouteTest {
     void claude_streams_the_first_token_before_bedrock_has_finished() throws Exception {
         BEDROCK.streams(CLAUDE_STREAM).holdsAfterChunk(CLAUDE_FIRST_TEXT);
 
-        HttpResponse<InputStream> response = openStream("/v2/code/generations",
+        HttpResponse<InputStream> response = gateway.postStreaming("/v2/code/generations",
                 BedrockRouteTest.generation("claude_3", "bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0", true));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
-        String first = readAtLeast(response.body(), "Hello".length());
+        String first = GatewayClient.readAtLeast(response.body(), "Hello".length());
         assertThat(first).isEqualTo("Hello");
         assertThat(BEDROCK.finished()).isFalse();
         BEDROCK.clientSawFirstToken();
@@ -86,7 +83,7 @@ class BedrockStreamingRouteTest {
     void mixtral_streams_gitlab_18_suggestions_as_server_sent_events() throws Exception {
         BEDROCK.streams(MIXTRAL_STREAM);
 
-        HttpResponse<InputStream> response = openStream("/v4/code/suggestions", """
+        HttpResponse<InputStream> response = gateway.postStreaming("/v4/code/suggestions", """
                 {"prompt_components": [{"type": "code_editor_generation",
                    "payload": {"file_name": "hello.rb", "content_above_cursor": "# say hello\\n",
                                "content_below_cursor": "", "language_identifier": "ruby", "stream": true,
@@ -99,7 +96,7 @@ class BedrockStreamingRouteTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("X-Streaming-Format")).hasValue("sse");
-        String first = readAtLeast(response.body(), 1);
+        String first = GatewayClient.readAtLeast(response.body(), 1);
         BEDROCK.clientSawFirstToken();
         String events = (first + new String(response.body().readAllBytes(), StandardCharsets.UTF_8))
                 .replaceAll("\"timestamp\":\\d+", "\"timestamp\":0");
@@ -154,34 +151,11 @@ class BedrockStreamingRouteTest {
         BEDROCK.streams(CLAUDE_STREAM).holdsAfterChunk(CLAUDE_FIRST_TEXT)
                 .streamFailsAfterHeldChunk("modelStreamErrorException");
 
-        HttpResponse<InputStream> response = openStream("/v2/code/generations",
+        HttpResponse<InputStream> response = gateway.postStreaming("/v2/code/generations",
                 BedrockRouteTest.generation("claude_3", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", true));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(new String(response.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("Hello");
         assertThat(BEDROCK.received()).hasSize(1);
-    }
-
-    private HttpResponse<InputStream> openStream(String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(gateway.uri(path))
-                .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
-    }
-
-    /** Reads until at least {@code count} bytes have arrived, without waiting for the end of the stream. */
-    private static String readAtLeast(InputStream in, int count) throws Exception {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        while (seen.size() < count) {
-            int read = in.read(buffer);
-            if (read < 0) {
-                break;
-            }
-            seen.write(buffer, 0, read);
-        }
-        return seen.toString(StandardCharsets.UTF_8);
     }
 }

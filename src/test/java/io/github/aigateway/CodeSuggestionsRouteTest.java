@@ -241,6 +241,18 @@ class CodeSuggestionsRouteTest {
     }
 
     @Test
+    void reads_gitlab_headers_whatever_their_case() {
+        HttpResponse<String> response = gateway.post("/v2/code/completions", """
+                {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
+                 "model_name": "codestral", "model_endpoint": "%s", "some_future_field": {"ignored": true}}
+                """.formatted(endpoint()), "x-request-id", "lower-case-id");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Request-ID")).hasValue("lower-case-id");
+        assertThat(onlyVllmRequest().getHeader("X-Request-ID")).isEqualTo("lower-case-id");
+    }
+
+    @Test
     void answers_health_and_readiness_without_a_model() {
         HttpResponse<String> health = gateway.get("/monitoring/healthz");
         HttpResponse<String> ready = gateway.get("/monitoring/ready");

@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -61,7 +59,7 @@ class DuoChatRouteTest {
     void streams_the_final_answer_as_deltas_before_the_model_has_finished() throws Exception {
         model.tokens("Thought: I can answer directly.\nFinal Answer: To rebase", " onto main,", " run `git rebase main`.");
 
-        HttpResponse<InputStream> response = openStream(chatBody18("mistral", "", "[]"));
+        HttpResponse<InputStream> response = gateway.postStreaming("/v2/chat/agent", chatBody18("mistral", "", "[]"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson; charset=utf-8");
@@ -222,17 +220,8 @@ class DuoChatRouteTest {
         assertThat(model.requestBodies()).isEmpty();
     }
 
-    private HttpResponse<InputStream> openStream(String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(gateway.uri("/v2/chat/agent"))
-                .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
-    }
-
     private List<String> events(String body) throws Exception {
-        HttpResponse<InputStream> response = openStream(body);
+        HttpResponse<InputStream> response = gateway.postStreaming("/v2/chat/agent", body);
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {

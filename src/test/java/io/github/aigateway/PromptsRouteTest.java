@@ -85,6 +85,27 @@ class PromptsRouteTest {
     }
 
     @Test
+    void streams_gitlabs_explain_code_slash_command() {
+        // contract §7.2, as Rails sends it for /explain
+        vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"It defines \"}}]}\n\n"
+                        + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"foo.\"}}]}\n\ndata: [DONE]\n\n")));
+
+        HttpResponse<String> response = gateway.post("/v1/prompts/chat/explain_code", """
+                {"stream": true,
+                 "inputs": {"input": "Explain the selected code", "selected_text": "def foo…", "file_content": "…",
+                            "language_info": "The code is written in Ruby …", "file_content_reuse": "…"},
+                 "model_metadata": %s,
+                 "prompt_version": "^1.0.0"}
+                """.formatted(metadata("mistral", "custom_openai/Mistral-Small-3.2-24B-Instruct-2506")));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
+        assertThat(response.body()).isEqualTo("It defines foo.");
+    }
+
+    @Test
     void answers_v2_with_content_and_usage() {
         HttpResponse<String> response = gateway.post("/v2/prompts/generate_commit_message", """
                 {"inputs": {"diff": "+x"}, "model_metadata": %s}

@@ -25,6 +25,8 @@ final class ScriptedStreamingModel implements AutoCloseable {
 
     private final HttpServer server;
     private final List<String> requestBodies = new CopyOnWriteArrayList<>();
+    private final List<String> requestPaths = new CopyOnWriteArrayList<>();
+    private volatile String preamble = "";
     private final CountDownLatch firstTokenSeen = new CountDownLatch(1);
     private volatile List<String> tokens = List.of("Hello", " world");
     private volatile boolean failAfterFirst;
@@ -34,12 +36,17 @@ final class ScriptedStreamingModel implements AutoCloseable {
     ScriptedStreamingModel() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
-        server.createContext("/v1/chat/completions", this::stream);
+        server.createContext("/", this::stream);
         server.start();
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+        return base() + "/v1";
+    }
+
+    /** The server's root, as an Azure OpenAI resource endpoint is given. */
+    String base() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     ScriptedStreamingModel tokens(String... tokens) {
@@ -72,12 +79,26 @@ final class ScriptedStreamingModel implements AutoCloseable {
         return requestBodies;
     }
 
+    /** Path and query of each request, e.g. Azure's {@code /openai/deployments/x/chat/completions?api-version=…}. */
+    List<String> requestPaths() {
+        return requestPaths;
+    }
+
+    /** Azure OpenAI first sends a chunk with no choices, only the prompt's content filter results. */
+    ScriptedStreamingModel azureFilterResultsFirst() {
+        this.preamble = "data: {\"choices\":[],\"prompt_filter_results\":[{\"prompt_index\":0,"
+                + "\"content_filter_results\":{\"hate\":{\"filtered\":false,\"severity\":\"safe\"}}}]}\n\n";
+        return this;
+    }
+
     private void stream(HttpExchange exchange) throws IOException {
         requestBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        requestPaths.add(exchange.getRequestURI().toString());
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         try {
+            out.write(preamble.getBytes(StandardCharsets.UTF_8));
             for (int i = 0; i < tokens.size(); i++) {
                 String chunk = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
                         + "\"delta\":{\"content\":" + JSON.writeValueAsString(tokens.get(i)) + "},\"finish_reason\":null}]}";

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,12 +35,12 @@ class StreamingRouteTest {
 
     @Test
     void relays_the_first_token_before_the_model_has_finished() throws Exception {
-        HttpResponse<InputStream> response = openStream("/v2/code/completions", completionBody(true));
+        HttpResponse<InputStream> response = gateway.postStreaming("/v2/code/completions", completionBody(true));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
         InputStream body = response.body();
-        String first = readAtLeast(body, "Hello".length());
+        String first = GatewayClient.readAtLeast(body, "Hello".length());
         assertThat(first).isEqualTo("Hello");
         assertThat(model.finished()).isFalse();
         model.clientSawFirstToken();
@@ -54,7 +51,7 @@ class StreamingRouteTest {
     @Test
     void asks_vllm_for_a_stream_with_usage() throws Exception {
         model.clientSawFirstToken();
-        HttpResponse<InputStream> response = openStream("/v2/code/completions", completionBody(true));
+        HttpResponse<InputStream> response = gateway.postStreaming("/v2/code/completions", completionBody(true));
         response.body().readAllBytes();
 
         JsonNode sent = JSON.readTree(model.requestBodies().get(0));
@@ -64,7 +61,7 @@ class StreamingRouteTest {
 
     @Test
     void frames_v4_suggestions_as_server_sent_events() throws Exception {
-        HttpResponse<InputStream> response = openStream("/v4/code/suggestions", """
+        HttpResponse<InputStream> response = gateway.postStreaming("/v4/code/suggestions", """
                 {"prompt_components": [{"type": "code_editor_generation",
                    "payload": {"file_name": "hello.rb", "content_above_cursor": "# say hello\\n",
                                "content_below_cursor": "", "language_identifier": "ruby", "stream": true,
@@ -77,7 +74,7 @@ class StreamingRouteTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("X-Streaming-Format")).hasValue("sse");
-        String first = readAtLeast(response.body(), 1);
+        String first = GatewayClient.readAtLeast(response.body(), 1);
         model.clientSawFirstToken();
         String events = (first + new String(response.body().readAllBytes(), StandardCharsets.UTF_8))
                 .replaceAll("\"timestamp\":\\d+", "\"timestamp\":0");
@@ -102,19 +99,10 @@ class StreamingRouteTest {
     void ends_a_text_stream_that_the_model_cuts_after_it_started() throws Exception {
         model.failAfterFirstToken();
 
-        HttpResponse<InputStream> response = openStream("/v2/code/completions", completionBody(true));
+        HttpResponse<InputStream> response = gateway.postStreaming("/v2/code/completions", completionBody(true));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(new String(response.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("Hello");
-    }
-
-    private HttpResponse<InputStream> openStream(String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(gateway.uri(path))
-                .timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return gateway.http().send(request, HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private String completionBody(boolean stream) {
@@ -123,19 +111,5 @@ class StreamingRouteTest {
                  "model_provider": "litellm", "prompt_version": 2, "prompt": null, "stream": %s,
                  "model_endpoint": "%s", "model_name": "codestral", "model_identifier": "custom_openai/Codestral-22B-v0.1"}
                 """.formatted(stream, model.endpoint());
-    }
-
-    /** Reads until at least {@code count} bytes have arrived, without waiting for the end of the stream. */
-    private static String readAtLeast(InputStream in, int count) throws Exception {
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        while (seen.size() < count) {
-            int read = in.read(buffer);
-            if (read < 0) {
-                break;
-            }
-            seen.write(buffer, 0, read);
-        }
-        return seen.toString(StandardCharsets.UTF_8);
     }
 }

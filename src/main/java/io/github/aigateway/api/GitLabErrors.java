@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.audit.SecretMasker;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.catalog.Provider;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -91,6 +92,10 @@ public class GitLabErrors {
         }
         if (status == 401 || status == 403) {
             return detail(503, "Inference failed: the model server rejected the API key (HTTP " + status + ")");
+        }
+        if (status == 404 && call != null && call.model().provider() == Provider.AZURE) {
+            return detail(503, "Inference failed: Azure OpenAI has no deployment '" + call.model().servedModel()
+                    + "' at this endpoint (HTTP 404)");
         }
         if (status == 404) {
             String model = call == null ? "" : " '" + call.model().servedModel() + "'";

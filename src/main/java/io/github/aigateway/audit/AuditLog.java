@@ -9,6 +9,7 @@ import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.backend.ModelAnswer;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.metrics.GatewayMetrics;
 import io.github.aigateway.monitoring.ReadinessChecks;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.file.Files;
@@ -54,6 +55,11 @@ public class AuditLog {
 
     public void setMaxFiles(int maxFiles) {
         this.maxFiles = maxFiles;
+    }
+
+    /** The metrics then show how many records wait to be written. */
+    public void setMetrics(GatewayMetrics metrics) {
+        metrics.watchAuditQueue(() -> AuditLogAppenders.queueDepth(LOGGER));
     }
 
     /** Readiness then reports an audit log that cannot be written. */

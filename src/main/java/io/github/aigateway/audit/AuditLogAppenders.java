@@ -97,6 +97,13 @@ final class AuditLogAppenders {
         }
     }
 
+    /** Records waiting in the async queue, for the metrics. */
+    static int queueDepth(String loggerName) {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Appender appender = context.getConfiguration().getAppenders().get(loggerName + ".async");
+        return appender instanceof AsyncAppender async ? async.getQueueSize() : 0;
+    }
+
     private static String start(Configuration config, Appender appender) {
         appender.start();
         config.addAppender(appender);

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.catalog.RequestOptions;
 import io.github.aigateway.resilience.ModelCallControl;
 import io.github.aigateway.resilience.ModelCalls;
 import java.io.IOException;
@@ -18,17 +20,21 @@ import org.apache.hc.core5.http.io.EofSensorInputStream;
 public class OpenAiChat {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Azure OpenAI's {@code finish_reason} when its content filter withheld (part of) the answer. */
+    static final String CONTENT_FILTER = "content_filter";
 
-    /** {@code POST .../chat/completions} body for one model call. */
-    public String requestBody(ModelCall call) {
+    /** {@code POST .../chat/completions} body for one model call, shaped by the model's catalog quirks. */
+    public String requestBody(ModelCall call, RequestOptions options) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", call.model().servedModel());
         ArrayNode messages = body.putArray("messages");
         for (ChatMessage message : call.messages()) {
             messages.addObject().put("role", message.role()).put("content", message.content());
         }
-        body.put("max_tokens", call.maxTokens());
-        body.put("temperature", call.temperature());
+        body.put(options.maxTokensField(), call.maxTokens());
+        if (options.sendTemperature()) {
+            body.put("temperature", call.temperature());
+        }
         if (!call.stop().isEmpty()) {
             ArrayNode stop = body.putArray("stop");
             call.stop().forEach(stop::add);
@@ -62,6 +68,9 @@ public class OpenAiChat {
         }
         JsonNode first = root.path("choices").path(0);
         String text = first.path("message").path("content").asText("");
+        if (CONTENT_FILTER.equals(first.path("finish_reason").asText())) {
+            contentFiltered(exchange, text);
+        }
         JsonNode usage = root.path("usage");
         return new ModelAnswer(text, usage.path("prompt_tokens").asInt(-1), usage.path("completion_tokens").asInt(-1));
     }
@@ -90,6 +99,20 @@ public class OpenAiChat {
         } catch (IOException e) {
             GatewayException cut = new GatewayException(503, "Inference failed: the model server cut its answer off");
             throw control == null ? cut : control.failure(cut);
+        }
+    }
+
+    /**
+     * A filtered answer is recorded for the audit log. Code suggestions keep what passed the filter (an empty
+     * suggestion is a valid answer); chat and prompts get a clear error instead of an empty answer.
+     */
+    static void contentFiltered(Exchange exchange, String textSoFar) {
+        exchange.setProperty("streamOutcome", "content_filter: the model's content filter withheld the answer");
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        boolean codeSuggestion = call != null && (call.feature() == Feature.CODE_COMPLETIONS
+                || call.feature() == Feature.CODE_GENERATIONS);
+        if (!codeSuggestion && textSoFar.isEmpty()) {
+            throw new GatewayException(422, "The model's content filter withheld the answer");
         }
     }
 }

@@ -60,7 +60,8 @@ public class OpenAiStreamRelay {
                     break;
                 }
                 JsonNode chunk = chunk(data);
-                String text = chunk.path("choices").path(0).path("delta").path("content").asText("");
+                JsonNode choice = chunk.path("choices").path(0);
+                String text = choice.path("delta").path("content").asText("");
                 relayed += text.getBytes(StandardCharsets.UTF_8).length;
                 if (relayed > maxResponseBytes) {
                     abortUpstream(in);
@@ -68,6 +69,9 @@ public class OpenAiStreamRelay {
                             + maxResponseBytes + " bytes (AIGW_MODEL_MAX_RESPONSE_BYTES)");
                 }
                 out.write(text);
+                if (OpenAiChat.CONTENT_FILTER.equals(choice.path("finish_reason").asText())) {
+                    OpenAiChat.contentFiltered(exchange, out.started() ? "streamed" : text);
+                }
                 if (chunk.hasNonNull("usage")) {
                     exchange.setProperty("modelAnswer", new ModelAnswer("",
                             chunk.path("usage").path("prompt_tokens").asInt(-1),

@@ -24,20 +24,31 @@ import java.util.regex.Pattern;
  */
 public class ModelCatalog {
 
-    /** One approved model of a family, recognised in a served model name by {@code match}. */
-    public record CatalogModel(String name, Pattern match, String status, Map<Feature, Boolean> support) {
+    /**
+     * One approved model of a family, recognised in a served model name by {@code match}; {@code request}
+     * holds its request quirks ({@code max_tokens_field}, {@code temperature}, {@code api_version}), or is empty.
+     */
+    public record CatalogModel(String name, Pattern match, String status, Map<Feature, Boolean> support,
+                               JsonNode request) {
     }
 
-    /** A family with its models and per-feature prompt settings. */
-    public record Family(String name, List<CatalogModel> models, Map<Feature, PromptSettings> prompts) {
+    /** A family with its models, per-feature prompt settings and request quirks. */
+    public record Family(String name, List<CatalogModel> models, Map<Feature, PromptSettings> prompts,
+                         JsonNode request) {
     }
 
     private String location = "catalog/models.yaml";
     private boolean allowUnsupported;
+    private String azureApiVersion = "2024-10-21";
     private volatile Map<String, Family> families;
 
     public void setLocation(String location) {
         this.location = location;
+    }
+
+    /** {@code AZURE_API_VERSION}: the Azure OpenAI API version unless the catalog names one for a model. */
+    public void setAzureApiVersion(String azureApiVersion) {
+        this.azureApiVersion = azureApiVersion;
     }
 
     /** Lets an integrator run a family on a feature the catalog marks unsupported. */
@@ -86,6 +97,30 @@ public class ModelCatalog {
         return settings;
     }
 
+    /**
+     * The request quirks of the model: the family's {@code request} block, overridden by the block of the
+     * first model whose {@code match} fits the served name.
+     */
+    public RequestOptions requestOptions(ModelSelection model) {
+        Family family = families().get(model.family());
+        String maxTokensField = "max_tokens";
+        boolean temperature = true;
+        String apiVersion = azureApiVersion;
+        List<JsonNode> blocks = new ArrayList<>();
+        if (family != null) {
+            blocks.add(family.request());
+            String served = model.servedModel().toLowerCase(Locale.ROOT);
+            family.models().stream().filter(m -> m.match() != null && m.match().matcher(served).find())
+                    .findFirst().ifPresent(m -> blocks.add(m.request()));
+        }
+        for (JsonNode block : blocks) {
+            maxTokensField = block.path("max_tokens_field").asText(maxTokensField);
+            temperature = block.has("temperature") ? yes(block.get("temperature")) : temperature;
+            apiVersion = block.path("api_version").asText(apiVersion);
+        }
+        return new RequestOptions(maxTokensField, temperature, apiVersion);
+    }
+
     boolean supports(Family family, Feature feature, String servedModel) {
         String served = servedModel == null ? "" : servedModel.toLowerCase(Locale.ROOT);
         List<CatalogModel> named = family.models().stream()
@@ -127,14 +162,15 @@ public class ModelCatalog {
             }
             String match = model.path("match").asText(null);
             models.add(new CatalogModel(model.path("name").asText(), match == null ? null
-                    : Pattern.compile(match, Pattern.CASE_INSENSITIVE), model.path("status").asText("GA"), support));
+                    : Pattern.compile(match, Pattern.CASE_INSENSITIVE), model.path("status").asText("GA"), support,
+                    model.path("request")));
         }
         Map<Feature, PromptSettings> prompts = new EnumMap<>(Feature.class);
         for (Feature feature : Feature.values()) {
             Optional.ofNullable(node.path("prompts").get(feature.key()))
                     .ifPresent(p -> prompts.put(feature, promptSettings(p)));
         }
-        return new Family(name, List.copyOf(models), prompts);
+        return new Family(name, List.copyOf(models), prompts, node.path("request"));
     }
 
     private static PromptSettings promptSettings(JsonNode p) {

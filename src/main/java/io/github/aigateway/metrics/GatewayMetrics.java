@@ -43,7 +43,7 @@ public class GatewayMetrics {
         Gauge.builder("aigw.requests.in.flight", inFlight, AtomicInteger::get)
                 .description("GitLab requests being answered")
                 .register(registry);
-        // the audit log (issue 6) reports its queue through watchAuditQueue; until then nothing is queued
+        // the audit log reports its queue through watchAuditQueue
         Gauge.builder("aigw.audit.queue.depth", () -> auditQueueDepth.get().getAsInt())
                 .description("Audit records waiting to be written")
                 .register(registry);

@@ -119,7 +119,7 @@ public class ModelCalls implements HttpClientConfigurer {
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         // the gateway's retry loop is the only one: HttpClient 5 would otherwise repeat a 429 or 503 itself,
-        // sleeping out any Retry-After, however long, unseen by the time budget
+        // sleeping out any Retry-After (37 s for a throttled Azure deployment), unseen by the time budget
         builder.disableAutomaticRetries();
         builder.addExecInterceptorFirst("model-call-control", (request, scope, chain) -> {
             ModelCallControl control = SENDING.get();

@@ -15,22 +15,7 @@ public final class NdjsonStream extends VertxTokenStream {
     }
 
     @Override
-    String opening() {
-        return "";
-    }
-
-    @Override
     String frame(String line) {
         return line;
-    }
-
-    @Override
-    String closing() {
-        return "";
-    }
-
-    @Override
-    String failure(String reason) {
-        return "";
     }
 }

@@ -16,27 +16,7 @@ public final class PromptContentStream extends VertxTokenStream {
     }
 
     @Override
-    String contentType() {
-        return "text/event-stream; charset=utf-8";
-    }
-
-    @Override
-    String opening() {
-        return "";
-    }
-
-    @Override
     String frame(String text) {
         return JSON.createObjectNode().put("content", text).putNull("usage") + "\n";
-    }
-
-    @Override
-    String closing() {
-        return "";
-    }
-
-    @Override
-    String failure(String reason) {
-        return "";
     }
 }

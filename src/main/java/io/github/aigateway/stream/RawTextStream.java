@@ -13,27 +13,7 @@ public final class RawTextStream extends VertxTokenStream {
     }
 
     @Override
-    String contentType() {
-        return "text/event-stream; charset=utf-8";
-    }
-
-    @Override
-    String opening() {
-        return "";
-    }
-
-    @Override
     String frame(String text) {
         return text;
-    }
-
-    @Override
-    String closing() {
-        return "";
-    }
-
-    @Override
-    String failure(String reason) {
-        return "";
     }
 }

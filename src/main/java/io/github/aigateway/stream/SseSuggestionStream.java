@@ -22,11 +22,6 @@ public final class SseSuggestionStream extends VertxTokenStream {
     }
 
     @Override
-    String contentType() {
-        return "text/event-stream; charset=utf-8";
-    }
-
-    @Override
     void headers(HttpServerResponse response) {
         response.putHeader("X-Streaming-Format", "sse");
     }
@@ -50,11 +45,6 @@ public final class SseSuggestionStream extends VertxTokenStream {
     @Override
     String closing() {
         return event("stream_end", "null");
-    }
-
-    @Override
-    String failure(String reason) {
-        return "";
     }
 
     private static String event(String name, String data) {

@@ -23,20 +23,28 @@ abstract class VertxTokenStream implements TokenStream {
         this.observer = observer;
     }
 
-    /** Content type of the stream. */
-    abstract String contentType();
+    /** Content type of the stream; GitLab labels most of its streams {@code text/event-stream}. */
+    String contentType() {
+        return "text/event-stream; charset=utf-8";
+    }
 
-    /** Bytes sent before the first piece of text; may be empty. */
-    abstract String opening();
+    /** Bytes sent before the first piece of text. */
+    String opening() {
+        return "";
+    }
 
     /** One piece of text, framed. */
     abstract String frame(String text);
 
-    /** Bytes that end the stream normally; may be empty. */
-    abstract String closing();
+    /** Bytes that end the stream normally. */
+    String closing() {
+        return "";
+    }
 
-    /** Bytes that end a failed stream; may be empty. */
-    abstract String failure(String reason);
+    /** Bytes that end a failed stream; by default the stream just ends. */
+    String failure(String reason) {
+        return "";
+    }
 
     /** Extra response headers, e.g. {@code X-Streaming-Format}. */
     void headers(HttpServerResponse response) {

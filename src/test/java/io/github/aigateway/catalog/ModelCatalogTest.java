@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.aigateway.api.GatewayException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -74,6 +77,35 @@ class ModelCatalogTest {
             assertThat(catalog.prompt(name, Feature.CODE_COMPLETIONS).maxTokens()).isPositive();
             assertThat(catalog.prompt(name, Feature.CODE_GENERATIONS).maxTokens()).isPositive();
         });
+    }
+
+    @Test
+    void gives_each_model_its_request_quirks() {
+        catalog.setAzureApiVersion("2024-10-21");
+
+        assertThat(catalog.requestOptions(ModelSelection.resolve("gpt", "https://r.openai.azure.com", "k", "azure/o3-mini")))
+                .isEqualTo(new RequestOptions("max_completion_tokens", false, "2024-10-21"));
+        assertThat(catalog.requestOptions(ModelSelection.resolve("gpt", "https://r.openai.azure.com", "k", "azure/gpt-4o")))
+                .isEqualTo(new RequestOptions("max_tokens", true, "2024-10-21"));
+    }
+
+    @Test
+    void lets_the_catalog_pin_a_models_api_version(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("models.yaml");
+        Files.writeString(file, """
+                families:
+                  gpt:
+                    request: {api_version: 2024-06-01}
+                    models:
+                      - {name: GPT-4o, match: "gpt-4o", code_generations: yes, request: {api_version: 2025-01-01-preview}}
+                """);
+        ModelCatalog custom = new ModelCatalog();
+        custom.setLocation(file.toString());
+
+        assertThat(custom.requestOptions(ModelSelection.resolve("gpt", "https://r", "k", "azure/gpt-4o")).apiVersion())
+                .isEqualTo("2025-01-01-preview");
+        assertThat(custom.requestOptions(ModelSelection.resolve("gpt", "https://r", "k", "azure/gpt-35")).apiVersion())
+                .isEqualTo("2024-06-01");
     }
 
     @Test
