@@ -36,6 +36,9 @@ final class FaultyModel implements AutoCloseable {
         void answer(Socket socket, OutputStream out) throws Exception;
     }
 
+    private static final AtomicInteger NEXT_ID = new AtomicInteger();
+
+    private final int id = NEXT_ID.incrementAndGet();
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final AtomicInteger requests = new AtomicInteger();
@@ -60,12 +63,16 @@ final class FaultyModel implements AutoCloseable {
     /** An endpoint nothing listens on: connections are refused. */
     static String refusedEndpoint() throws IOException {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return "http://127.0.0.1:" + probe.getLocalPort() + "/v1";
+            return "http://127.0.0.1:" + probe.getLocalPort() + "/model-" + NEXT_ID.incrementAndGet() + "/v1";
         }
     }
 
+    /**
+     * Its base URL. A port can come back in a later test, so the path is new for every model: circuit
+     * breakers are kept per base URL for as long as the gateway runs.
+     */
     String endpoint() {
-        return "http://127.0.0.1:" + server.getLocalPort() + "/v1";
+        return "http://127.0.0.1:" + server.getLocalPort() + "/model-" + id + "/v1";
     }
 
     void behave(IntFunction<Behaviour> script) {

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's one retry loop for model calls (the {@code loop} in {@code routes/backend-openai.camel.yaml};
  * the Bedrock SDK's own retries are off). It retries only what cannot have produced an answer GitLab saw:
- * a refused or timed-out connection attempt, 502 and 503, and 429 after the model's {@code Retry-After}; never once a byte went
- * to GitLab, never past the call's total deadline. Waits grow exponentially with jitter, so replicas that
- * come back are not hit by every gateway at the same instant.
+ * a refused or timed-out connection attempt, 502 and 503, and 429 after the model's {@code Retry-After} when that
+ * is no longer than the longest backoff; never once a byte went to GitLab, never past the call's total deadline.
+ * Waits grow exponentially with jitter, so replicas that come back are not hit by every gateway at once.
  */
 public class RetryPolicy {
 
@@ -88,8 +88,9 @@ public class RetryPolicy {
         return switch (http.getStatusCode()) {
             case 502, 503 -> jittered(attemptsSoFar);
             case 429 -> {
+                // a longer Retry-After is GitLab's to honour: holding its request that long helps nobody
                 Duration asked = retryAfter(http.getResponseHeaders());
-                yield asked != null ? asked : jittered(attemptsSoFar);
+                yield asked == null ? jittered(attemptsSoFar) : asked.compareTo(maxBackoff) <= 0 ? asked : null;
             }
             default -> null;
         };

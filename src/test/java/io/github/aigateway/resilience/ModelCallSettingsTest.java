@@ -57,7 +57,7 @@ class ModelCallSettingsTest {
     }
 
     @Test
-    void retries_refused_connections_502_503_and_429_but_not_other_failures() {
+    void retries_refused_connections_502_503_and_short_429s_but_not_other_failures() {
         RetryPolicy policy = new RetryPolicy();
         policy.setBackoffMs(200);
         policy.setMaxBackoffMs(1000);
@@ -66,8 +66,9 @@ class ModelCallSettingsTest {
         assertThat(policy.delayBeforeRetry(new ConnectTimeoutException("connect timed out"), 1)).isNotNull();
         assertThat(policy.delayBeforeRetry(http(502, Map.of()), 2)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
         assertThat(policy.delayBeforeRetry(http(503, Map.of()), 6)).isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
-        assertThat(policy.delayBeforeRetry(http(429, Map.of("Retry-After", "3")), 1)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(policy.delayBeforeRetry(http(429, Map.of("Retry-After", "1")), 1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(policy.delayBeforeRetry(http(429, Map.of("retry-after-ms", "750")), 1)).isEqualTo(Duration.ofMillis(750));
+        assertThat(policy.delayBeforeRetry(http(429, Map.of("Retry-After", "2")), 1)).as("longer than the longest backoff").isNull();
         assertThat(policy.delayBeforeRetry(http(400, Map.of()), 1)).isNull();
         assertThat(policy.delayBeforeRetry(http(500, Map.of()), 1)).isNull();
         assertThat(policy.delayBeforeRetry(new SocketTimeoutException("read timed out"), 1)).isNull();
