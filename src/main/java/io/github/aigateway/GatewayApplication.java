@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.main.Main;
+import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,14 +59,35 @@ public final class GatewayApplication {
             LOG.warn("DEMO MODE: a canned model '{}' answers at {} (not a real model)",
                     DemoModelServer.MODEL, model.endpoint());
         }
+        // camel-main stops gracefully on SIGTERM (requests and streams in flight answered, the audit log
+        // written) in its own shutdown hook, but the JVM would still report status 143. This hook waits for
+        // that stop to finish and ends the JVM with the status of the stop: 0 when it was clean.
+        AtomicInteger exitCode = new AtomicInteger(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> exitWhenStopped(stopped, exitCode), "exit-status"));
         try {
-            main.run(camelArgs.toArray(String[]::new));
+            exitCode.set(main.run(camelArgs.toArray(String[]::new)));
+        } catch (Exception e) {
+            LOG.error("The gateway failed to start: {}", e.getMessage());
         } finally {
             // its server thread would keep the JVM alive after a failed start
             if (model != null) {
                 model.stop();
             }
+            stopped.countDown();
         }
+        // threads a failed start left behind (listeners already open) must not keep the JVM alive either
+        exitWhenStopped(stopped, exitCode);
+    }
+
+    private static void exitWhenStopped(CountDownLatch stopped, AtomicInteger exitCode) {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LogManager.shutdown();
+        Runtime.getRuntime().halt(exitCode.get());
     }
 
     static String routesPattern() {

@@ -59,6 +59,10 @@ public class GitLabErrors {
         if (e.getStatus() >= 500) {
             LOG.warn("{}", e.getDetail());
         }
+        if (e.getStatus() == 429) {
+            // the gateway's own limit: calls end within seconds, so GitLab may come back soon
+            return new ErrorReply(429, detailJson(e.getDetail()), "1");
+        }
         return detail(e.getStatus(), e.getDetail());
     }
 

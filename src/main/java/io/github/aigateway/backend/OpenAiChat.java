@@ -11,7 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.catalog.RequestOptions;
+import io.github.aigateway.resilience.ModelCallControl;
+import io.github.aigateway.resilience.ModelCalls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 
 /** The OpenAI chat completions wire format, as vLLM (and Azure OpenAI) speak it. */
 public class OpenAiChat {
@@ -46,9 +52,16 @@ public class OpenAiChat {
         return body.toString();
     }
 
+    private long maxResponseBytes = Long.MAX_VALUE;
+
+    /** Largest complete answer read from a model server (bytes of JSON). */
+    public void setMaxResponseBytes(long maxResponseBytes) {
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
     /** The answer of a non-streamed call. */
     public ModelAnswer answer(Exchange exchange) {
-        String body = exchange.getMessage().getBody(String.class);
+        String body = body(exchange);
         JsonNode root;
         try {
             root = body == null ? null : JSON.readTree(body);
@@ -65,6 +78,33 @@ public class OpenAiChat {
         }
         JsonNode usage = root.path("usage");
         return new ModelAnswer(text, usage.path("prompt_tokens").asInt(-1), usage.path("completion_tokens").asInt(-1));
+    }
+
+    /**
+     * The response body, read from the live connection (camel-http {@code disableStreamCache}) up to the
+     * size cap; the watchdog of the call can still cut a model that trickles it.
+     */
+    private String body(Exchange exchange) {
+        if (!(exchange.getMessage().getBody() instanceof InputStream in)) {
+            return exchange.getMessage().getBody(String.class);
+        }
+        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        try {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBytes + 1));
+            if (bytes.length > maxResponseBytes) {
+                // closing would read the rest of an answer that is already too large
+                if (in instanceof EofSensorInputStream sensor) {
+                    sensor.abort();
+                }
+                throw new GatewayException(503, "Inference failed: the model's answer exceeds " + maxResponseBytes
+                        + " bytes (AIGW_MODEL_MAX_RESPONSE_BYTES)");
+            }
+            in.close();
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            GatewayException cut = new GatewayException(503, "Inference failed: the model server cut its answer off");
+            throw control == null ? cut : control.failure(cut);
+        }
     }
 
     /**

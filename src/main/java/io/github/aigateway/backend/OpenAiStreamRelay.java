@@ -3,6 +3,9 @@ package io.github.aigateway.backend;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.resilience.ModelCallControl;
+import io.github.aigateway.resilience.ModelCalls;
+import io.github.aigateway.resilience.StopReason;
 import io.github.aigateway.stream.TokenStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,8 +31,16 @@ public class OpenAiStreamRelay {
      */
     private static final int READ_AHEAD = 1024;
 
+    private long maxResponseBytes = Long.MAX_VALUE;
+
+    /** Generated text relayed per stream at most (UTF-8 bytes); the stream is cut after it. */
+    public void setMaxResponseBytes(long maxResponseBytes) {
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
     public void relay(Exchange exchange) throws IOException {
         TokenStream out = exchange.getProperty("responseStream", TokenStream.class);
+        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
         InputStream in = exchange.getMessage().getBody(InputStream.class);
         if (in == null) {
             throw new GatewayException(503, "Inference failed: the model server sent no stream");
@@ -37,15 +48,17 @@ public class OpenAiStreamRelay {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), READ_AHEAD)) {
             String line;
             boolean done = false;
+            long relayed = 0;
             while ((line = reader.readLine()) != null) {
                 if (out.clientGone()) {
                     abortUpstream(in);
-                    exchange.setProperty("streamOutcome", "client_disconnected");
+                    exchange.setProperty("streamOutcome", StopReason.CLIENT_DISCONNECTED.outcome());
                     return;
                 }
                 if (!line.startsWith("data:")) {
                     continue;
                 }
+                control.chunkArrived();
                 String data = line.substring(5).strip();
                 if (data.equals("[DONE]")) {
                     done = true;
@@ -54,6 +67,12 @@ public class OpenAiStreamRelay {
                 JsonNode chunk = chunk(data);
                 JsonNode choice = chunk.path("choices").path(0);
                 String text = choice.path("delta").path("content").asText("");
+                relayed += text.getBytes(StandardCharsets.UTF_8).length;
+                if (relayed > maxResponseBytes) {
+                    abortUpstream(in);
+                    throw new GatewayException(503, "Inference failed: the model's answer exceeds "
+                            + maxResponseBytes + " bytes (AIGW_MODEL_MAX_RESPONSE_BYTES)");
+                }
                 out.write(text);
                 if (OpenAiChat.CONTENT_FILTER.equals(choice.path("finish_reason").asText())) {
                     OpenAiChat.contentFiltered(exchange, out.started() ? "streamed" : text);
@@ -71,12 +90,20 @@ public class OpenAiStreamRelay {
                 throw new IOException("the model stream ended without [DONE]");
             }
         } catch (IOException | RuntimeException e) {
+            StopReason stopped = control.stopReason();
             if (!out.started()) {
+                // a stop by the gateway (timeout, GitLab gone) shows as a closed connection: say which it was
+                if (stopped != null) {
+                    throw control.failure(null);
+                }
                 throw e;
             }
-            LOG.warn("Model stream failed after it started: {}", e.getMessage());
-            exchange.setProperty("streamOutcome", "failed: " + e.getMessage());
-            out.abort(e.getMessage());
+            String outcome = stopped != null ? stopped.outcome() : "failed: " + e.getMessage();
+            LOG.warn("Model stream ended early after it started: {}", outcome);
+            exchange.setProperty("streamOutcome", outcome);
+            if (stopped != StopReason.CLIENT_DISCONNECTED) {
+                out.abort(stopped != null ? "the model stopped sending (" + stopped.outcome() + ")" : e.getMessage());
+            }
         }
     }
 

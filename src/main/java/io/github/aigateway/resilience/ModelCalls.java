@@ -1,0 +1,145 @@
+package io.github.aigateway.resilience;
+
+import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.catalog.Feature;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.core5.concurrent.Cancellable;
+
+/**
+ * Opens each model call of the OpenAI-compatible backends: its timeouts (per feature), a slot under the
+ * per-endpoint concurrency limit, and the hook that cancels it when GitLab goes. Also the camel-http
+ * client configurer that tells the call which upstream request to cancel.
+ */
+public class ModelCalls implements HttpClientConfigurer {
+
+    /** Exchange property holding the {@link ModelCallControl}. */
+    public static final String CONTROL = "modelCallControl";
+
+    /** The control of the call the current thread is about to send; taken by the client's interceptor. */
+    private static final ThreadLocal<ModelCallControl> SENDING = new ThreadLocal<>();
+
+    private final Map<Feature, CallTimeouts> timeouts = new EnumMap<>(Feature.class);
+    private ConcurrencyLimit limit = new ConcurrencyLimit(0);
+    private ScheduledExecutorService scheduler;
+
+    public void setCodeCompletionsTimeouts(String setting) {
+        timeouts.put(Feature.CODE_COMPLETIONS, CallTimeouts.parse(setting));
+    }
+
+    public void setCodeGenerationsTimeouts(String setting) {
+        timeouts.put(Feature.CODE_GENERATIONS, CallTimeouts.parse(setting));
+    }
+
+    public void setChatTimeouts(String setting) {
+        timeouts.put(Feature.CHAT, CallTimeouts.parse(setting));
+    }
+
+    public void setPromptsTimeouts(String setting) {
+        timeouts.put(Feature.PROMPTS, CallTimeouts.parse(setting));
+    }
+
+    /** Model calls in flight per model endpoint; 0 for no limit. */
+    public void setConcurrencyLimit(int concurrencyLimit) {
+        this.limit = new ConcurrencyLimit(concurrencyLimit);
+    }
+
+    public void start() {
+        for (Feature feature : Feature.values()) {
+            if (!timeouts.containsKey(feature)) {
+                throw new IllegalStateException("no model call timeouts for " + feature.key());
+            }
+        }
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "model-call-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // cancelled watchdogs (every call that ends in time) must not pile up until their deadline
+        timer.setRemoveOnCancelPolicy(true);
+        scheduler = Executors.unconfigurableScheduledExecutorService(timer);
+    }
+
+    public void stop() {
+        scheduler.shutdownNow();
+    }
+
+    /**
+     * Before the first attempt: drops a request whose client has already gone (it waited for a worker
+     * or sat in a queue), refuses one over the endpoint's limit with 429, and starts the watchdog.
+     */
+    public void begin(Exchange exchange) {
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
+        if (response != null && response.closed()) {
+            throw new ClientGoneException();
+        }
+        String endpoint = call.model().endpoint();
+        if (!limit.tryAcquire(endpoint)) {
+            throw new TooManyCallsException();
+        }
+        ModelCallControl control = new ModelCallControl(scheduler, timeouts.get(call.feature()), call.stream());
+        exchange.setProperty(CONTROL, control);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                control.close();
+                limit.release(endpoint);
+            }
+        });
+        if (response != null) {
+            response.closeHandler(gone -> control.stop(StopReason.CLIENT_DISCONNECTED));
+            if (response.closed()) {
+                control.stop(StopReason.CLIENT_DISCONNECTED);
+            }
+        }
+        control.startWatchdog();
+    }
+
+    /** Right before camel-http sends: the next request this thread sends belongs to this call. */
+    public void sending(Exchange exchange) {
+        SENDING.set(exchange.getProperty(CONTROL, ModelCallControl.class));
+    }
+
+    /** Model calls in flight to an endpoint, for tests and diagnostics. */
+    public int inFlight(String endpoint) {
+        return limit.inFlight(endpoint);
+    }
+
+    @Override
+    public void configureHttpClient(HttpClientBuilder builder) {
+        // the gateway's retry loop is the only one: HttpClient 5 would otherwise repeat a 429 or 503 itself,
+        // sleeping out any Retry-After (37 s for a throttled Azure deployment), unseen by the time budget
+        builder.disableAutomaticRetries();
+        builder.addExecInterceptorFirst("model-call-control", (request, scope, chain) -> {
+            ModelCallControl control = SENDING.get();
+            SENDING.remove();
+            // cancelling the request stops its wait for a pooled connection, or closes the connection of a
+            // request in flight (its response stream included)
+            if (control != null && scope.originalRequest instanceof Cancellable cancellable) {
+                control.attach(cancellable);
+            } else if (control != null && scope.execRuntime instanceof Cancellable runtime) {
+                control.attach(runtime);
+            }
+            return chain.proceed(request, scope);
+        });
+    }
+
+    /** 429 in GitLab's words when an endpoint already has its limit of calls in flight. */
+    public static class TooManyCallsException extends GatewayException {
+
+        public TooManyCallsException() {
+            super(429, "Too many requests. Please try again later.");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.github.aigateway.resilience;
+
+import io.github.aigateway.stream.TokenStream;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's one retry loop for model calls (the {@code loop} in {@code routes/backend-openai.camel.yaml};
+ * the Bedrock SDK's own retries are off). It retries only what cannot have produced an answer GitLab saw:
+ * a refused or timed-out connection attempt, 502 and 503, and 429 after the model's {@code Retry-After} when that
+ * is no longer than the longest backoff; never once a byte went to GitLab, never past the call's total deadline.
+ * Waits grow exponentially with jitter, so replicas that come back are not hit by every gateway at once.
+ */
+public class RetryPolicy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetryPolicy.class);
+
+    private int maxAttempts = 3;
+    private Duration backoff = Duration.ofMillis(200);
+    private Duration maxBackoff = Duration.ofSeconds(2);
+
+    /** Attempts in all, the first included; 1 turns retries off. */
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = Math.max(1, maxAttempts);
+    }
+
+    /** Wait before the first retry; each further retry waits twice as long, up to {@link #setMaxBackoffMs}. */
+    public void setBackoffMs(long backoffMs) {
+        this.backoff = Duration.ofMillis(backoffMs);
+    }
+
+    public void setMaxBackoffMs(long maxBackoffMs) {
+        this.maxBackoff = Duration.ofMillis(maxBackoffMs);
+    }
+
+    /** Before each attempt. */
+    public void attempt(Exchange exchange) {
+        control(exchange).nextAttempt();
+    }
+
+    /** The model server answered; the loop ends. */
+    public void answered(Exchange exchange) {
+        control(exchange).answered();
+    }
+
+    /**
+     * After a failed attempt (inside the loop's {@code doCatch}): waits and returns when the loop should try
+     * again, else throws the failure GitLab gets.
+     */
+    public void afterFailure(Exchange exchange) throws Exception {
+        ModelCallControl control = control(exchange);
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        RuntimeException stopped = control.failure(null);
+        if (stopped != null) {
+            throw stopped;
+        }
+        TokenStream stream = exchange.getProperty("responseStream", TokenStream.class);
+        Duration wait = control.attempts() >= maxAttempts || (stream != null && stream.started())
+                ? null : delayBeforeRetry(failure, control.attempts());
+        if (wait == null || wait.compareTo(control.remaining()) >= 0) {
+            throw failure;
+        }
+        LOG.info("Model call attempt {} failed ({}); retrying in {} ms", control.attempts(), describe(failure),
+                wait.toMillis());
+        if (!control.pause(wait)) {
+            throw control.failure(null);
+        }
+    }
+
+    /** How long to wait before retrying this failure, or null when it must not be retried. */
+    Duration delayBeforeRetry(Throwable failure, int attemptsSoFar) {
+        // no connection was made, so no model saw the request
+        if (cause(failure, ConnectException.class) != null || cause(failure, ConnectTimeoutException.class) != null) {
+            return jittered(attemptsSoFar);
+        }
+        HttpOperationFailedException http = cause(failure, HttpOperationFailedException.class);
+        if (http == null) {
+            return null;
+        }
+        return switch (http.getStatusCode()) {
+            case 502, 503 -> jittered(attemptsSoFar);
+            case 429 -> {
+                // a longer Retry-After is GitLab's to honour: holding its request that long helps nobody
+                Duration asked = retryAfter(http.getResponseHeaders());
+                yield asked == null ? jittered(attemptsSoFar) : asked.compareTo(maxBackoff) <= 0 ? asked : null;
+            }
+            default -> null;
+        };
+    }
+
+    /** backoff × 2^(n-1), capped, then a random point in its upper half. */
+    private Duration jittered(int attemptsSoFar) {
+        long base = backoff.toMillis() << Math.min(20, Math.max(0, attemptsSoFar - 1));
+        long capped = Math.min(base, maxBackoff.toMillis());
+        long half = capped / 2;
+        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+    }
+
+    /** {@code retry-after-ms} or {@code Retry-After} in seconds; HTTP dates are not honoured. */
+    static Duration retryAfter(Map<String, String> headers) {
+        if (headers == null) {
+            return null;
+        }
+        Duration seconds = null;
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            String value = header.getValue() == null ? "" : header.getValue().strip();
+            if (name.equals("retry-after-ms") && value.matches("\\d{1,9}")) {
+                return Duration.ofMillis(Long.parseLong(value));
+            }
+            if (name.equals("retry-after") && value.matches("\\d{1,9}")) {
+                seconds = Duration.ofSeconds(Long.parseLong(value));
+            }
+        }
+        return seconds;
+    }
+
+    private static String describe(Throwable failure) {
+        HttpOperationFailedException http = cause(failure, HttpOperationFailedException.class);
+        return http != null ? "HTTP " + http.getStatusCode() : failure.getClass().getSimpleName();
+    }
+
+    private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static ModelCallControl control(Exchange exchange) {
+        return exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+    }
+}
