@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Masks credentials in text bound for a log: the key of the request itself wherever it appears, and
- * anything shaped like a bearer token, a JWT, an AWS access key or a {@code key=value} secret.
+ * anything shaped like a bearer token, a JWT, an AWS access key, credentials in a URL or a
+ * {@code key=value} secret.
  */
 public final class SecretMasker {
 
@@ -12,6 +13,7 @@ public final class SecretMasker {
 
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',;]+");
     private static final Pattern JWT = Pattern.compile("eyJ[\\w-]{4,}\\.[\\w-]{4,}\\.[\\w-]*");
+    private static final Pattern URL_CREDENTIALS = Pattern.compile("(?<=://)[^/@\\s]+@");
     private static final Pattern AWS_ACCESS_KEY = Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b");
     private static final Pattern NAMED_SECRET = Pattern.compile(
             "(?i)((?:api[-_]?key|secret(?:[-_]?access)?(?:[-_]?key)?|session[-_]?token|password|token)[\"']?\\s*[:=]\\s*[\"']?)"
@@ -34,6 +36,7 @@ public final class SecretMasker {
         masked = BEARER.matcher(masked).replaceAll("$1" + MASK);
         masked = JWT.matcher(masked).replaceAll(MASK);
         masked = AWS_ACCESS_KEY.matcher(masked).replaceAll(MASK);
+        masked = URL_CREDENTIALS.matcher(masked).replaceAll(MASK + "@");
         return NAMED_SECRET.matcher(masked).replaceAll("$1" + MASK);
     }
 }

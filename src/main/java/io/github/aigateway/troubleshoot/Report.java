@@ -1,10 +1,10 @@
 package io.github.aigateway.troubleshoot;
 
+import io.github.aigateway.audit.SecretMasker;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Prints the results as a table and the summary. Every line passes through {@link #redact}: a model
@@ -12,15 +12,12 @@ import java.util.regex.Pattern;
  */
 final class Report {
 
-    private static final Pattern URL_CREDENTIALS = Pattern.compile("(?<=://)[^/@\\s]+@");
-    private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[A-Za-z0-9._~+/=-]+");
-
     private final PrintStream out;
-    private final List<String> secrets;
+    private final String[] secrets;
 
     Report(PrintStream out, List<String> secrets) {
         this.out = out;
-        this.secrets = secrets.stream().filter(Objects::nonNull).filter(secret -> secret.length() >= 4).toList();
+        this.secrets = secrets.stream().filter(Objects::nonNull).toArray(String[]::new);
     }
 
     void print(List<CheckResult> results, Map<String, String> summary) {
@@ -46,12 +43,7 @@ final class Report {
     }
 
     String redact(String text) {
-        String clean = text;
-        for (String secret : secrets) {
-            clean = clean.replace(secret, "****");
-        }
-        clean = URL_CREDENTIALS.matcher(clean).replaceAll("****@");
-        return BEARER.matcher(clean).replaceAll("$1****");
+        return SecretMasker.mask(text, secrets);
     }
 
     private static String pad(String text, int width) {

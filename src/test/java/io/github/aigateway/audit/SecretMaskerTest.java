@@ -15,6 +15,7 @@ class SecretMaskerTest {
         "{\"api_key\": \"sk-abc\"} | {\"api_key\": \"****\"}",
         "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG | aws_secret_access_key=****",
         "the request key my-own-key-42 leaked | the request key **** leaked",
+        "GET https://user:pw@gitlab.example.com/x | GET https://****@gitlab.example.com/x",
         "nothing secret here | nothing secret here"})
     void masks_credentials(String text, String masked) {
         assertThat(SecretMasker.mask(text, "my-own-key-42")).isEqualTo(masked);
