@@ -34,7 +34,7 @@ class BedrockRouteTest {
             + "{\"role\":\"assistant\",\"content\":\"<new_code>\"}],\"temperature\":0.2,"
             + "\"stop_sequences\":[\"</new_code>\"]}";
 
-    private static final String CLAUDE_ANSWER = "{\"id\":\"msg_bdrk_01\",\"type\":\"message\",\"role\":\"assistant\","
+    static final String CLAUDE_ANSWER = "{\"id\":\"msg_bdrk_01\",\"type\":\"message\",\"role\":\"assistant\","
             + "\"model\":\"claude-3-5-sonnet\",\"content\":[{\"type\":\"text\",\"text\":\"\\n    return a + b\\n\"}],"
             + "\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"</new_code>\","
             + "\"usage\":{\"input_tokens\":57,\"output_tokens\":9}}";

@@ -476,7 +476,7 @@ class ResilienceRouteTest {
                 """.formatted(endpoint);
     }
 
-    private static void sendRaw(Socket socket, String path, String body, String requestId) throws Exception {
+    static void sendRaw(Socket socket, String path, String body, String requestId) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Request-ID: "
@@ -485,7 +485,7 @@ class ResilienceRouteTest {
         out.flush();
     }
 
-    private static void readUntil(InputStream in, String expected) throws Exception {
+    static void readUntil(InputStream in, String expected) throws Exception {
         StringBuilder seen = new StringBuilder();
         byte[] buffer = new byte[1024];
         while (!seen.toString().contains(expected)) {

@@ -23,6 +23,7 @@ public final class ModelCallControl {
     private final long totalDeadline;
     private final long idleNanos;
     private final boolean stream;
+    private final Duration connectTimeout;
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
     private volatile long lastChunkNanos;
     private volatile boolean firstByteSeen;
@@ -30,6 +31,9 @@ public final class ModelCallControl {
     private volatile Cancellable upstream;
     private volatile boolean closed;
     private ScheduledFuture<?> watchdog;
+    private ScheduledFuture<?> connectWatchdog;
+    private boolean connecting;
+    private volatile boolean connectTimedOut;
     private int attempts;
     private boolean awaitingAnswer = true;
 
@@ -40,6 +44,7 @@ public final class ModelCallControl {
         this.firstByteDeadline = startNanos + timeouts.firstByte().toNanos();
         this.totalDeadline = startNanos + timeouts.total().toNanos();
         this.idleNanos = timeouts.idle().toNanos();
+        this.connectTimeout = timeouts.connect();
     }
 
     void startWatchdog() {
@@ -76,12 +81,61 @@ public final class ModelCallControl {
         firstByteSeen = true;
     }
 
-    /** The upstream request now in flight; cancelled at once if the call was already stopped. */
-    void attach(Cancellable request) {
+    /**
+     * The upstream request now in flight (an HTTP request, a Bedrock SDK call); cancelled at once if the call
+     * was already stopped, else when the watchdog or GitLab's disconnect stops the call.
+     */
+    public void attach(Cancellable request) {
         upstream = request;
         if (stopped != null || closed) {
             request.cancel();
         }
+    }
+
+    /**
+     * The attempt's request now waits for its connection (a pooled one or a new one): without one within the
+     * feature's {@code connect} timeout, the request is cancelled as a connect timeout, which is safe to retry
+     * because nothing was sent. With no {@code connect} part, the socket's own connect timeout applies.
+     */
+    void awaitConnection(Cancellable request) {
+        connectTimedOut = false;
+        if (connectTimeout == null) {
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            connecting = true;
+            connectWatchdog = scheduler.schedule(() -> {
+                synchronized (this) {
+                    if (!connecting) {
+                        return;
+                    }
+                    connecting = false;
+                    connectTimedOut = true;
+                }
+                request.cancel();
+            }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The attempt's connection is up: its connect timeout no longer applies. */
+    synchronized void connected() {
+        connecting = false;
+        if (connectWatchdog != null) {
+            connectWatchdog.cancel(false);
+            connectWatchdog = null;
+        }
+    }
+
+    /** Whether the current attempt was cancelled because it got no connection in time. */
+    boolean connectTimedOut() {
+        return connectTimedOut;
+    }
+
+    Duration connectTimeout() {
+        return connectTimeout;
     }
 
     /** Stops the call: the upstream request is cancelled and the relay or retry loop sees why. */
@@ -129,6 +183,7 @@ public final class ModelCallControl {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
+            connected();
         }
         upstream = null;
     }

@@ -5,6 +5,7 @@ import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -13,18 +14,25 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.concurrent.Cancellable;
 
 /**
- * Opens each model call of the OpenAI-compatible backends: its timeouts (per feature), a slot under the
- * per-endpoint concurrency limit, and the hook that cancels it when GitLab goes. Also the camel-http
- * client configurer that tells the call which upstream request to cancel.
+ * Opens each model call, whatever the backend: its timeouts (per feature), a slot under the per-endpoint
+ * concurrency limit, and the hook that cancels it when GitLab goes. Also the camel-http client configurer
+ * that tells the call which upstream request to cancel and when its connection is up.
  */
 public class ModelCalls implements HttpClientConfigurer {
 
     /** Exchange property holding the {@link ModelCallControl}. */
     public static final String CONTROL = "modelCallControl";
+    /**
+     * Exchange property the backend sets before {@code direct:model-call}: the endpoint whose concurrency
+     * limit the call counts against (GitLab's model endpoint, or Bedrock's runtime endpoint).
+     */
+    public static final String ENDPOINT = "modelEndpoint";
 
     /** The control of the call the current thread is about to send; taken by the client's interceptor. */
     private static final ThreadLocal<ModelCallControl> SENDING = new ThreadLocal<>();
@@ -84,7 +92,7 @@ public class ModelCalls implements HttpClientConfigurer {
         if (response != null && response.closed()) {
             throw new ClientGoneException();
         }
-        String endpoint = call.model().endpoint();
+        String endpoint = exchange.getProperty(ENDPOINT, String.class);
         if (!limit.tryAcquire(endpoint)) {
             throw new TooManyCallsException();
         }
@@ -124,12 +132,36 @@ public class ModelCalls implements HttpClientConfigurer {
         builder.addExecInterceptorFirst("model-call-control", (request, scope, chain) -> {
             ModelCallControl control = SENDING.get();
             SENDING.remove();
-            // cancelling the request stops its wait for a pooled connection, or closes the connection of a
-            // request in flight (its response stream included)
-            if (control != null && scope.originalRequest instanceof Cancellable cancellable) {
-                control.attach(cancellable);
-            } else if (control != null && scope.execRuntime instanceof Cancellable runtime) {
-                control.attach(runtime);
+            if (control == null) {
+                return chain.proceed(request, scope);
+            }
+            // cancelling the request stops its wait for a pooled connection, stops a connect in progress, or
+            // closes the connection of a request in flight (its response stream included)
+            Cancellable upstream = scope.originalRequest instanceof Cancellable cancellable ? cancellable
+                    : scope.execRuntime instanceof Cancellable runtime ? runtime : null;
+            if (upstream != null) {
+                control.attach(upstream);
+                scope.clientContext.setAttribute(CONTROL, control);
+                control.awaitConnection(upstream);
+            }
+            try {
+                return chain.proceed(request, scope);
+            } catch (IOException | RuntimeException e) {
+                // the feature's connect timeout cancelled it: say so, so that the load balancer, the breaker and
+                // the retry loop treat it as the connection failure it is
+                if (control.connectTimedOut()) {
+                    ConnectTimeoutException timeout = new ConnectTimeoutException("no connection to "
+                            + scope.route.getTargetHost() + " within " + control.connectTimeout().toMillis() + " ms");
+                    timeout.initCause(e);
+                    throw timeout;
+                }
+                throw e;
+            }
+        });
+        // runs once ConnectExec has a connection (new or pooled) for the request
+        builder.addExecInterceptorAfter(ChainElement.CONNECT.name(), "model-call-connected", (request, scope, chain) -> {
+            if (scope.clientContext.getAttribute(CONTROL) instanceof ModelCallControl control) {
+                control.connected();
             }
             return chain.proceed(request, scope);
         });
