@@ -80,7 +80,7 @@ class BedrockResponseStreamRelayTest {
     /** What the route does: one attempt opens the stream, then the relay writes it. */
     private void openAndRelay(Exchange exchange) throws InterruptedException {
         relay.open(exchange);
-        openAndRelay(exchange);
+        relay.relay(exchange);
     }
 
     @Test

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * @param idle      longest silence between two streamed chunks
  * @param total     longest call in all, retries and the whole stream included; keep it under GitLab's own
  *                  limit (55 s for code suggestions, 60 s for chat) so GitLab hears why
- * @param connect   longest wait for the TCP connection of each attempt, or null for the global
- *                  {@code AIGW_MODEL_CONNECT_TIMEOUT_MS} (which also caps it: it is the socket's own timeout)
+ * @param connect   longest wait for the TCP connection of each attempt (OpenAI-compatible backends), or null
+ *                  for the global {@code AIGW_MODEL_CONNECT_TIMEOUT_MS}
  */
 public record CallTimeouts(Duration firstByte, Duration idle, Duration total, Duration connect) {
 

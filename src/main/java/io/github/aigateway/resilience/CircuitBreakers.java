@@ -1,6 +1,7 @@
 package io.github.aigateway.resilience;
 
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.metrics.GatewayMetrics;
 import java.io.IOException;
 import java.time.Duration;
@@ -70,10 +71,13 @@ public class CircuitBreakers {
         }
     }
 
-    /** The server answered with a 2xx. */
+    /** The server answered with a 2xx; for a stream, only its end ({@link #streamEnded}) tells whether it worked. */
     public void succeeded(Exchange exchange) {
-        String base = exchange.getProperty(BASE, String.class);
-        breakers.computeIfPresent(base, (key, breaker) -> breaker.succeeded() ? null : breaker);
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        if (call == null || !call.stream()) {
+            String base = exchange.getProperty(BASE, String.class);
+            breakers.computeIfPresent(base, (key, breaker) -> breaker.succeeded() ? null : breaker);
+        }
     }
 
     /** The attempt failed (inside a {@code doCatch}): counts it when it was the server's fault, then rethrows it. */
@@ -92,17 +96,23 @@ public class CircuitBreakers {
     }
 
     /**
-     * After a stream that started: one that the model broke off (reset, garbage, silence past the idle timeout)
-     * counts as a failure of its server like a failure before the answer; one that ended normally, was cut at
-     * its total cap while still flowing, or lost its client does not.
+     * After a relayed stream: one that the model broke off (reset, garbage, silence past the idle timeout) counts
+     * as a failure of its server, like a failure before the answer; one that ended normally is a success; one
+     * cut at its total cap while still flowing, or whose client left, says nothing about the server.
      */
     public void streamEnded(Exchange exchange) {
+        if (failureThreshold <= 0) {
+            return;
+        }
+        String base = exchange.getProperty(BASE, String.class);
         String outcome = exchange.getProperty("streamOutcome", String.class);
-        if (failureThreshold > 0 && outcome != null
-                && (outcome.equals(StopReason.IDLE_TIMEOUT.outcome()) || outcome.startsWith("failed:"))) {
-            String base = exchange.getProperty(BASE, String.class);
+        if (outcome == null) {
+            breakers.computeIfPresent(base, (key, breaker) -> breaker.succeeded() ? null : breaker);
+        } else if (outcome.equals(StopReason.IDLE_TIMEOUT.outcome()) || outcome.startsWith("failed:")) {
             LOG.debug("Model stream from {} ended early ({}); counted against its circuit breaker", base, outcome);
             countFailure(exchange, base);
+        } else {
+            breakers.computeIfPresent(base, (key, breaker) -> breaker.released());
         }
     }
 

@@ -31,9 +31,6 @@ public final class ModelCallControl {
     private volatile Cancellable upstream;
     private volatile boolean closed;
     private ScheduledFuture<?> watchdog;
-    private ScheduledFuture<?> connectWatchdog;
-    private boolean connecting;
-    private volatile boolean connectTimedOut;
     private int attempts;
     private boolean awaitingAnswer = true;
 
@@ -92,48 +89,7 @@ public final class ModelCallControl {
         }
     }
 
-    /**
-     * The attempt's request now waits for its connection (a pooled one or a new one): without one within the
-     * feature's {@code connect} timeout, the request is cancelled as a connect timeout, which is safe to retry
-     * because nothing was sent. With no {@code connect} part, the socket's own connect timeout applies.
-     */
-    void awaitConnection(Cancellable request) {
-        connectTimedOut = false;
-        if (connectTimeout == null) {
-            return;
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            connecting = true;
-            connectWatchdog = scheduler.schedule(() -> {
-                synchronized (this) {
-                    if (!connecting) {
-                        return;
-                    }
-                    connecting = false;
-                    connectTimedOut = true;
-                }
-                request.cancel();
-            }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** The attempt's connection is up: its connect timeout no longer applies. */
-    synchronized void connected() {
-        connecting = false;
-        if (connectWatchdog != null) {
-            connectWatchdog.cancel(false);
-            connectWatchdog = null;
-        }
-    }
-
-    /** Whether the current attempt was cancelled because it got no connection in time. */
-    boolean connectTimedOut() {
-        return connectTimedOut;
-    }
-
+    /** The feature's connect timeout for each attempt, or null for the socket's global one. */
     Duration connectTimeout() {
         return connectTimeout;
     }
@@ -183,7 +139,6 @@ public final class ModelCallControl {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
-            connected();
         }
         upstream = null;
     }

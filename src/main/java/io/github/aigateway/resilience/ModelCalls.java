@@ -5,7 +5,6 @@ import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.vertx.core.http.HttpServerResponse;
-import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -14,15 +13,15 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.impl.ChainElement;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Opens each model call, whatever the backend: its timeouts (per feature), a slot under the per-endpoint
  * concurrency limit, and the hook that cancels it when GitLab goes. Also the camel-http client configurer
- * that tells the call which upstream request to cancel and when its connection is up.
+ * that tells the call which upstream request to cancel and gives each request its feature's connect timeout.
  */
 public class ModelCalls implements HttpClientConfigurer {
 
@@ -141,27 +140,16 @@ public class ModelCalls implements HttpClientConfigurer {
                     : scope.execRuntime instanceof Cancellable runtime ? runtime : null;
             if (upstream != null) {
                 control.attach(upstream);
-                scope.clientContext.setAttribute(CONTROL, control);
-                control.awaitConnection(upstream);
             }
-            try {
-                return chain.proceed(request, scope);
-            } catch (IOException | RuntimeException e) {
-                // the feature's connect timeout cancelled it: say so, so that the load balancer, the breaker and
-                // the retry loop treat it as the connection failure it is
-                if (control.connectTimedOut()) {
-                    ConnectTimeoutException timeout = new ConnectTimeoutException("no connection to "
-                            + scope.route.getTargetHost() + " within " + control.connectTimeout().toMillis() + " ms");
-                    timeout.initCause(e);
-                    throw timeout;
-                }
-                throw e;
-            }
-        });
-        // runs once ConnectExec has a connection (new or pooled) for the request
-        builder.addExecInterceptorAfter(ChainElement.CONNECT.name(), "model-call-connected", (request, scope, chain) -> {
-            if (scope.clientContext.getAttribute(CONTROL) instanceof ModelCallControl control) {
-                control.connected();
+            if (control.connectTimeout() != null) {
+                // the feature's connect timeout becomes this request's socket connect timeout (camel-http gives each
+                // request its own context), exact and thread-free; a watchdog cancelling the connect instead would
+                // race with HttpClient, which checks for cancellation before it creates and binds the socket
+                RequestConfig config = scope.clientContext.getRequestConfigOrDefault();
+                @SuppressWarnings("deprecation") // ConnectionConfig holds it per route; only this one is per request
+                RequestConfig withConnect = RequestConfig.copy(config)
+                        .setConnectTimeout(Timeout.of(control.connectTimeout())).build();
+                scope.clientContext.setRequestConfig(withConnect);
             }
             return chain.proceed(request, scope);
         });
