@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Bedrock calls, complete and streamed, under the gateway's resilience (README "Resilience"): the one retry
  * loop, the runtime endpoint's circuit breaker and concurrency limit, and the per-feature timeouts, against
- * the SigV4-checking fake Bedrock. Code generations here: first chunk 1.5 s, silence 700 ms, 4 s in all.
+ * the SigV4-checking fake Bedrock. Code generations here: first chunk 1.5 s, silence 700 ms, 4 s in all; two
+ * calls at a time on the runtime endpoint, and one for Mixtral, which has a limit of its own.
  */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
         properties = {"camel.server.port=15360", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true",
@@ -44,6 +45,7 @@ class BedrockResilienceRouteTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path AUDIT = Path.of("target/bedrock-resilience-route-test/audit.log");
     private static final String CLAUDE = "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0";
+    private static final String ENGINE_LIMITS = "AIGW_MODEL_ENGINE_CONCURRENCY_LIMITS";
     /** Claude's stream up to its first text ("Hello"). */
     private static final String[] CLAUDE_STREAM_TO_HELLO =
             Arrays.copyOf(BedrockStreamingRouteTest.CLAUDE_STREAM, BedrockStreamingRouteTest.CLAUDE_FIRST_TEXT + 1);
@@ -59,11 +61,14 @@ class BedrockResilienceRouteTest {
     @BeforeAll
     static void useFakeBedrock() {
         BedrockTestSetup.use();
+        // as GitLab's gateway reads it; the modelCalls bean falls back to a system property of that name
+        System.setProperty(ENGINE_LIMITS, "{\"bedrock\": {\"mistral.mixtral-8x7b-instruct-v0:1\": 1}}");
     }
 
     @AfterAll
     static void forgetBedrock() {
         BedrockTestSetup.clear();
+        System.clearProperty(ENGINE_LIMITS);
     }
 
     @BeforeEach
@@ -254,6 +259,28 @@ class BedrockResilienceRouteTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> modelCalls.inFlight(BEDROCK.endpoint()) == 0);
     }
 
+    @Test
+    void a_model_with_its_own_engine_concurrency_limit_counts_on_its_own() throws Exception {
+        String mixtral = "mistral.mixtral-8x7b-instruct-v0:1";
+        BEDROCK.answers(BedrockRouteTest.CLAUDE_ANSWER).streamsThenPings(BedrockStreamingRouteTest.MIXTRAL_STREAM[0]);
+        CompletableFuture<HttpResponse<String>> held = postAsync(BedrockRouteTest.generation("mixtral", "bedrock/" + mixtral, true));
+        await().atMost(Duration.ofSeconds(5)).until(() -> modelCalls.inFlight(BEDROCK.endpoint(), mixtral) == 1);
+        // Mixtral's call does not count against the runtime endpoint's limit
+        assertThat(modelCalls.inFlight(BEDROCK.endpoint())).isZero();
+
+        HttpResponse<String> refused = gateway.post("/v2/code/generations",
+                BedrockRouteTest.generation("mixtral", "bedrock/" + mixtral, false));
+        HttpResponse<String> claude = generate(false);
+
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(claude.statusCode()).isEqualTo(200);
+        assertThat(BEDROCK.received()).extracting(FakeBedrock.Received::modelId).containsExactly(mixtral,
+                "anthropic.claude-3-5-sonnet-20240620-v1:0");
+        assertThat(held.get().body()).isEqualTo("Hello");
+        await().atMost(Duration.ofSeconds(3)).until(() -> modelCalls.inFlight(BEDROCK.endpoint(), mixtral) == 0);
+    }
+
     // ---- helpers ----
 
     private HttpResponse<String> generate(boolean stream, String... headers) {
@@ -265,10 +292,14 @@ class BedrockResilienceRouteTest {
     }
 
     private CompletableFuture<HttpResponse<String>> generateAsync() {
+        return postAsync(generationBody(true));
+    }
+
+    private CompletableFuture<HttpResponse<String>> postAsync(String generation) {
         HttpRequest request = HttpRequest.newBuilder(gateway.uri("/v2/code/generations"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(generationBody(true)))
+                .POST(HttpRequest.BodyPublishers.ofString(generation))
                 .build();
         return gateway.http().sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }

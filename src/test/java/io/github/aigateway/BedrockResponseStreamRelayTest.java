@@ -29,7 +29,7 @@ class BedrockResponseStreamRelayTest {
 
     private static FakeBedrock bedrock;
     private static BedrockRuntimeAsyncClient client;
-    /** Short model call timeouts for every feature: first chunk and silence 300 ms, 5 s in all. */
+    /** Short model call timeouts for every feature: first chunk 3 s, silence 500 ms, 5 s in all. */
     private static ModelCalls modelCalls;
 
     private final BedrockResponseStreamRelay relay = new BedrockResponseStreamRelay();
@@ -43,7 +43,7 @@ class BedrockResponseStreamRelayTest {
         builder.setEndpointOverride(bedrock.endpoint());
         client = builder.streamingClient();
         modelCalls = new ModelCalls();
-        String timeouts = "first-byte=300ms, idle=300ms, total=5s";
+        String timeouts = "first-byte=3s, idle=500ms, total=5s";
         modelCalls.setCodeCompletionsTimeouts(timeouts);
         modelCalls.setCodeGenerationsTimeouts(timeouts);
         modelCalls.setChatTimeouts(timeouts);

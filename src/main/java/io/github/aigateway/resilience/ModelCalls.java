@@ -1,11 +1,15 @@
 package io.github.aigateway.resilience;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,8 +40,12 @@ public class ModelCalls implements HttpClientConfigurer {
     /** The control of the call the current thread is about to send; taken by the client's interceptor. */
     private static final ThreadLocal<ModelCallControl> SENDING = new ThreadLocal<>();
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Map<Feature, CallTimeouts> timeouts = new EnumMap<>(Feature.class);
-    private ConcurrencyLimit limit = new ConcurrencyLimit(0);
+    private final ConcurrencyLimit limit = new ConcurrencyLimit();
+    private int concurrencyLimit;
+    private Map<String, Map<String, Integer>> engineLimits = Map.of();
     private ScheduledExecutorService scheduler;
 
     public void setCodeCompletionsTimeouts(String setting) {
@@ -58,7 +66,42 @@ public class ModelCalls implements HttpClientConfigurer {
 
     /** Model calls in flight per model endpoint; 0 for no limit. */
     public void setConcurrencyLimit(int concurrencyLimit) {
-        this.limit = new ConcurrencyLimit(concurrencyLimit);
+        this.concurrencyLimit = concurrencyLimit;
+    }
+
+    /**
+     * The environment variable (or, in tests, system property) holding the limits of single models, in the JSON
+     * shape of GitLab's {@code AIGW_MODEL_ENGINE_CONCURRENCY_LIMITS}: {@code {"<engine>": {"<model name>": limit}}},
+     * the engine being the provider as the audit log names it ({@code openai_compatible}, {@code azure},
+     * {@code bedrock}) and the model name the served model. A model listed there counts on its own, against its
+     * own limit, instead of against its endpoint's. Read here rather than through a property placeholder:
+     * Camel parses a resolved value again and refuses the {@code }}} that ends such JSON.
+     */
+    public void setEngineConcurrencyLimitsVariable(String variable) {
+        String json = System.getenv(variable);
+        if (json == null) {
+            json = System.getProperty(variable);
+        }
+        setEngineConcurrencyLimits(variable, json);
+    }
+
+    void setEngineConcurrencyLimits(String variable, String json) {
+        if (json == null || json.isBlank()) {
+            engineLimits = Map.of();
+            return;
+        }
+        try {
+            engineLimits = Map.copyOf(JSON.readValue(json, new TypeReference<Map<String, Map<String, Integer>>>() { }));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(variable + " is not JSON of the form {\"<engine>\": {\"<model name>\": limit}}: "
+                    + e.getOriginalMessage());
+        }
+        engineLimits.forEach((engine, models) -> models.forEach((model, max) -> {
+            if (max == null || max < 0) {
+                throw new IllegalArgumentException(variable + ": the limit of " + engine + " model " + model
+                        + " must be 0 (no limit) or more");
+            }
+        }));
     }
 
     public void start() {
@@ -92,7 +135,10 @@ public class ModelCalls implements HttpClientConfigurer {
             throw new ClientGoneException();
         }
         String endpoint = exchange.getProperty(ENDPOINT, String.class);
-        if (!limit.tryAcquire(endpoint)) {
+        Integer modelLimit = engineLimits.getOrDefault(call.model().provider().name().toLowerCase(Locale.ROOT), Map.of())
+                .get(call.model().servedModel());
+        String key = modelLimit == null ? endpoint : limitKey(endpoint, call.model().servedModel());
+        if (!limit.tryAcquire(key, modelLimit == null ? concurrencyLimit : modelLimit)) {
             throw new TooManyCallsException();
         }
         ModelCallControl control = new ModelCallControl(scheduler, timeouts.get(call.feature()), call.stream());
@@ -101,7 +147,7 @@ public class ModelCalls implements HttpClientConfigurer {
             @Override
             public void onDone(Exchange done) {
                 control.close();
-                limit.release(endpoint);
+                limit.release(key);
             }
         });
         if (response != null) {
@@ -121,6 +167,15 @@ public class ModelCalls implements HttpClientConfigurer {
     /** Model calls in flight to an endpoint, for tests and diagnostics. */
     public int inFlight(String endpoint) {
         return limit.inFlight(endpoint);
+    }
+
+    /** Model calls in flight to a model with a limit of its own, for tests and diagnostics. */
+    public int inFlight(String endpoint, String servedModel) {
+        return limit.inFlight(limitKey(endpoint, servedModel));
+    }
+
+    private static String limitKey(String endpoint, String servedModel) {
+        return endpoint + " " + servedModel;
     }
 
     @Override

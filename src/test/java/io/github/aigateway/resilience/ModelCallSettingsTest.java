@@ -49,6 +49,18 @@ class ModelCallSettingsTest {
     }
 
     @Test
+    void refuses_engine_concurrency_limits_that_are_not_gitlabs_json() {
+        ModelCalls calls = new ModelCalls();
+        calls.setEngineConcurrencyLimits("LIMITS", "{\"bedrock\": {\"mistral.mixtral-8x7b-instruct-v0:1\": 4}}");
+
+        assertThatThrownBy(() -> calls.setEngineConcurrencyLimits("LIMITS", "{\"bedrock\": 4}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("LIMITS is not JSON of the form {\"<engine>\": {\"<model name>\": limit}}");
+        assertThatThrownBy(() -> calls.setEngineConcurrencyLimits("LIMITS", "{\"azure\": {\"gpt-4o\": -1}}"))
+                .hasMessage("LIMITS: the limit of azure model gpt-4o must be 0 (no limit) or more");
+    }
+
+    @Test
     void refuses_a_timeout_setting_it_cannot_read() {
         assertThatThrownBy(() -> CallTimeouts.parse("first-byte=20s, idle=15, total=50s"))
                 .hasMessage("model call timeouts: cannot read 'idle=15' in 'first-byte=20s, idle=15, total=50s'"
