@@ -11,6 +11,7 @@ import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.backend.ModelUsage;
 import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.stream.TokenStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ class BedrockResponseStreamRelayTest {
 
     private static FakeBedrock bedrock;
     private static BedrockRuntimeAsyncClient client;
+    /** Short model call timeouts for every feature: first chunk 3 s, silence 500 ms, 5 s in all. */
+    private static ModelCalls modelCalls;
 
     private final BedrockResponseStreamRelay relay = new BedrockResponseStreamRelay();
 
@@ -39,11 +42,19 @@ class BedrockResponseStreamRelayTest {
         builder.setRegion(BedrockTestSetup.REGION);
         builder.setEndpointOverride(bedrock.endpoint());
         client = builder.streamingClient();
+        modelCalls = new ModelCalls();
+        String timeouts = "first-byte=3s, idle=500ms, total=5s";
+        modelCalls.setCodeCompletionsTimeouts(timeouts);
+        modelCalls.setCodeGenerationsTimeouts(timeouts);
+        modelCalls.setChatTimeouts(timeouts);
+        modelCalls.setPromptsTimeouts(timeouts);
+        modelCalls.start();
     }
 
     @AfterAll
     static void stopClient() {
         client.close();
+        modelCalls.stop();
         BedrockTestSetup.clear();
     }
 
@@ -51,7 +62,6 @@ class BedrockResponseStreamRelayTest {
     void setUp() {
         bedrock.reset();
         relay.setClient(client);
-        relay.setIdleTimeoutMs(5000);
     }
 
     private static Exchange exchange(String modelId, TokenStream out) {
@@ -62,7 +72,15 @@ class BedrockResponseStreamRelayTest {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty("modelCall", call);
         exchange.setProperty("responseStream", out);
+        exchange.setProperty(ModelCalls.ENDPOINT, bedrock.endpoint());
+        modelCalls.begin(exchange);
         return exchange;
+    }
+
+    /** What the route does: one attempt opens the stream, then the relay writes it. */
+    private void openAndRelay(Exchange exchange) throws InterruptedException {
+        relay.open(exchange);
+        relay.relay(exchange);
     }
 
     @Test
@@ -72,7 +90,7 @@ class BedrockResponseStreamRelayTest {
         RecordingStream out = new RecordingStream(Integer.MAX_VALUE);
         Exchange exchange = exchange("anthropic.claude-3-5-sonnet-20240620-v1:0", out);
 
-        relay.relay(exchange);
+        openAndRelay(exchange);
 
         assertThat(out.written).containsExactly("Hello", " world");
         assertThat(out.ended).isTrue();
@@ -86,7 +104,7 @@ class BedrockResponseStreamRelayTest {
         RecordingStream out = new RecordingStream(Integer.MAX_VALUE);
         Exchange exchange = exchange("mistral.mixtral-8x7b-instruct-v0:1", out);
 
-        relay.relay(exchange);
+        openAndRelay(exchange);
 
         assertThat(out.written).containsExactly("Hello", " world");
         assertThat(exchange.getProperty("modelUsage")).isEqualTo(new ModelUsage(31, 2));
@@ -98,7 +116,7 @@ class BedrockResponseStreamRelayTest {
         RecordingStream out = new RecordingStream(1);
         Exchange exchange = exchange("anthropic.claude-3-5-sonnet-20240620-v1:0", out);
 
-        relay.relay(exchange);
+        openAndRelay(exchange);
 
         assertThat(out.written).containsExactly("Hello");
         assertThat(out.ended).isFalse();
@@ -110,10 +128,9 @@ class BedrockResponseStreamRelayTest {
     void a_silent_bedrock_is_a_timeout_before_the_first_token() {
         // the fake holds after the message_start chunk, which carries no text
         bedrock.streams(BedrockStreamingRouteTest.CLAUDE_STREAM).holdsAfterChunk(0);
-        relay.setIdleTimeoutMs(300);
         RecordingStream out = new RecordingStream(Integer.MAX_VALUE);
 
-        assertThatThrownBy(() -> relay.relay(exchange("anthropic.claude-3-5-sonnet-20240620-v1:0", out)))
+        assertThatThrownBy(() -> openAndRelay(exchange("anthropic.claude-3-5-sonnet-20240620-v1:0", out)))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getStatus()).isEqualTo(504));
         assertThat(out.started()).isFalse();
     }

@@ -34,7 +34,7 @@ class BedrockRouteTest {
             + "{\"role\":\"assistant\",\"content\":\"<new_code>\"}],\"temperature\":0.2,"
             + "\"stop_sequences\":[\"</new_code>\"]}";
 
-    private static final String CLAUDE_ANSWER = "{\"id\":\"msg_bdrk_01\",\"type\":\"message\",\"role\":\"assistant\","
+    static final String CLAUDE_ANSWER = "{\"id\":\"msg_bdrk_01\",\"type\":\"message\",\"role\":\"assistant\","
             + "\"model\":\"claude-3-5-sonnet\",\"content\":[{\"type\":\"text\",\"text\":\"\\n    return a + b\\n\"}],"
             + "\"stop_reason\":\"stop_sequence\",\"stop_sequence\":\"</new_code>\","
             + "\"usage\":{\"input_tokens\":57,\"output_tokens\":9}}";
@@ -203,7 +203,7 @@ class BedrockRouteTest {
     }
 
     @Test
-    void bedrock_throttling_is_429_with_retry_after_after_a_single_attempt() {
+    void bedrock_throttling_that_outlasts_the_retries_is_429_with_retry_after() {
         BEDROCK.fails(429, "ThrottlingException", "Too many requests, please wait before trying again.");
 
         HttpResponse<String> response = gateway.post("/v2/code/generations",
@@ -212,7 +212,9 @@ class BedrockRouteTest {
         assertThat(response.statusCode()).isEqualTo(429);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(response.body()).isEqualTo("{\"detail\":\"Too many requests. Please try again later.\"}");
-        assertThat(BEDROCK.received()).hasSize(1);
+        // the gateway's retry loop tried three times (AIGW_MODEL_RETRY__MAX_ATTEMPTS), each one SDK attempt
+        assertThat(BEDROCK.received()).hasSize(3)
+                .allSatisfy(call -> assertThat(call.headers().get("amz-sdk-request")).isEqualTo("attempt=1; max=1"));
     }
 
     @Test
@@ -224,8 +226,11 @@ class BedrockRouteTest {
 
         assertThat(response.statusCode()).isEqualTo(429);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("12");
+        // longer than the longest backoff: GitLab's to honour, not retried here
+        assertThat(BEDROCK.received()).hasSize(1);
     }
 
+    /** Bedrock's 503 is retried (three attempts in all), the other errors are not. */
     @ParameterizedTest(name = "{1} (HTTP {0})")
     @CsvSource(delimiter = '|', value = {
         "400|ValidationException|Input is too long for requested model.|422|"
@@ -259,7 +264,7 @@ class BedrockRouteTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(response.headers().firstValue("X-Request-ID")).isPresent();
         assertThat(response.body()).isEqualTo(gitlabBody).doesNotContain(FakeBedrock.SECRET_KEY);
-        assertThat(BEDROCK.received()).hasSize(1);
+        assertThat(BEDROCK.received()).hasSize(bedrockStatus == 503 ? 3 : 1);
     }
 
     @Test

@@ -61,6 +61,17 @@ final class FakeBedrock implements AutoCloseable {
     private volatile int holdAfterChunk;
     private volatile String streamExceptionAfterHold;
     private volatile boolean finished;
+    private volatile int failuresLeft;
+    private volatile int failureStatus;
+    private volatile Map<String, String> failureHeaders = Map.of();
+    private volatile String failureBody;
+    private volatile long answerDelayMs;
+    private volatile AfterChunks afterChunks = AfterChunks.END;
+    private volatile CountDownLatch released = new CountDownLatch(1);
+    private volatile CountDownLatch closedByClient = new CountDownLatch(1);
+
+    /** What a stream does once its chunks are sent. */
+    private enum AfterChunks { END, STALL, PING }
 
     FakeBedrock(String region) throws IOException {
         this.region = region;
@@ -76,6 +87,12 @@ final class FakeBedrock implements AutoCloseable {
 
     /** Forgets what it received and was told to answer, for the next test. */
     void reset() {
+        released.countDown();
+        released = new CountDownLatch(1);
+        closedByClient = new CountDownLatch(1);
+        failuresLeft = 0;
+        answerDelayMs = 0;
+        afterChunks = AfterChunks.END;
         received.clear();
         firstChunkSeen = new CountDownLatch(1);
         status = 200;
@@ -105,6 +122,50 @@ final class FakeBedrock implements AutoCloseable {
         this.answerHeaders = extra;
         this.answer = "{\"message\":\"" + message + "\"}";
         return this;
+    }
+
+    /** The next {@code times} calls fail like {@link #fails}; the calls after them get what the fake was told. */
+    FakeBedrock failsFirst(int times, int status, String errorType, String message, String... headers) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("x-amzn-ErrorType", errorType + ":http://internal.amazon.com/coral/com.amazon.bedrock/");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            extra.put(headers[i], headers[i + 1]);
+        }
+        this.failureStatus = status;
+        this.failureHeaders = extra;
+        this.failureBody = "{\"message\":\"" + message + "\"}";
+        this.failuresLeft = times;
+        return this;
+    }
+
+    /** InvokeModel answers only after this long (or once the test moves on). */
+    FakeBedrock answersAfter(long delayMs) {
+        this.answerDelayMs = delayMs;
+        return this;
+    }
+
+    /** The stream sends these chunks, then nothing, holding the connection open until the test moves on. */
+    FakeBedrock streamsThenStalls(String... chunkJson) {
+        streams(chunkJson);
+        this.holdAfterChunk = -1;
+        this.afterChunks = AfterChunks.STALL;
+        return this;
+    }
+
+    /**
+     * The stream sends these chunks, then a chunk the gateway ignores ({@code {"type":"ping"}}) every 100 ms,
+     * until a write fails because the gateway closed the connection.
+     */
+    FakeBedrock streamsThenPings(String... chunkJson) {
+        streams(chunkJson);
+        this.holdAfterChunk = -1;
+        this.afterChunks = AfterChunks.PING;
+        return this;
+    }
+
+    /** Whether the gateway closed a pinged stream's connection within the time given. */
+    boolean awaitClosedByClient(long millis) throws InterruptedException {
+        return closedByClient.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** InvokeModelWithResponseStream sends these model JSON chunks, one event each. */
@@ -161,11 +222,30 @@ final class FakeBedrock implements AutoCloseable {
             reply(exchange, 403, Map.of("x-amzn-ErrorType", "InvalidSignatureException"), "{\"message\":\"" + problem + "\"}");
             return;
         }
+        if (takeFailure()) {
+            reply(exchange, failureStatus, failureHeaders, failureBody);
+            return;
+        }
+        if (answerDelayMs > 0) {
+            try {
+                released.await(answerDelayMs, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (status == 200 && "invoke-with-response-stream".equals(operation)) {
             stream(exchange);
             return;
         }
         reply(exchange, status, answerHeaders, answer);
+    }
+
+    private synchronized boolean takeFailure() {
+        if (failuresLeft <= 0) {
+            return false;
+        }
+        failuresLeft--;
+        return true;
     }
 
     private static void reply(HttpExchange exchange, int status, Map<String, String> headers, String body)
@@ -184,6 +264,8 @@ final class FakeBedrock implements AutoCloseable {
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         try {
+            // the response headers go out now, even when no chunk follows
+            out.flush();
             for (int i = 0; i < chunks.size(); i++) {
                 out.write(chunkEvent(chunks.get(i)));
                 out.flush();
@@ -197,11 +279,30 @@ final class FakeBedrock implements AutoCloseable {
                     }
                 }
             }
+            if (afterChunks == AfterChunks.STALL) {
+                released.await(15, TimeUnit.SECONDS);
+            } else if (afterChunks == AfterChunks.PING) {
+                ping(out);
+            }
             finished = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             out.close();
+        }
+    }
+
+    private void ping(OutputStream out) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < until && released.getCount() > 0) {
+            try {
+                out.write(chunkEvent("{\"type\":\"ping\"}"));
+                out.flush();
+            } catch (IOException e) {
+                closedByClient.countDown();
+                return;
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -291,6 +392,7 @@ final class FakeBedrock implements AutoCloseable {
 
     @Override
     public void close() {
+        released.countDown();
         server.stop(0);
     }
 }

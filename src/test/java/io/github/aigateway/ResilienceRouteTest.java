@@ -14,10 +14,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.aigateway.metrics.GatewayMetrics;
 import io.github.aigateway.resilience.CircuitBreakers;
 import io.github.aigateway.resilience.ModelCalls;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -38,14 +41,14 @@ import org.junit.jupiter.api.TestInstance;
  * Fault injection against a model server that misbehaves at the socket level: every fault gives GitLab
  * the right status (before a stream started) or the stream's own ending (after), within the configured
  * timeouts; retries, circuit breakers, limits and cancellation behave as README "Resilience" says.
- * Timeouts are short here: completions and chat first byte 1.5 s, idle 0.7 s, total 4 s; generations
- * are long (10 s / 10 s / 30 s), so what cuts them is something else.
+ * Timeouts are short here: completions and chat first byte 1.5 s, idle 0.7 s, total 4 s (completions also
+ * connect 300 ms); generations are long (10 s / 10 s / 30 s), so what cuts them is something else.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
         properties = {"camel.server.port=15350", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true",
                 "gateway.audit.file=target/resilience-route-test/audit.log",
-                "gateway.timeouts.code-completions=first-byte=1500ms, idle=700ms, total=4s",
+                "gateway.timeouts.code-completions=connect=300ms, first-byte=1500ms, idle=700ms, total=4s",
                 "gateway.timeouts.chat=first-byte=1500ms, idle=700ms, total=4s",
                 "gateway.timeouts.code-generations=first-byte=10s, idle=10s, total=30s",
                 "gateway.retry.max-attempts=3", "gateway.retry.backoff-ms=50", "gateway.retry.max-backoff-ms=1500",
@@ -128,6 +131,21 @@ class ResilienceRouteTest {
         assertThat(response.body()).isEqualTo("{\"detail\":\"Too many requests. Please try again later.\"}");
         assertThat(model.requests()).isEqualTo(1);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void retries_a_connection_that_is_not_up_within_the_features_connect_timeout_then_answers_504() throws Exception {
+        try (BlackholedPort blackhole = new BlackholedPort()) {
+            long started = System.nanoTime();
+
+            HttpResponse<String> response = complete(blackhole.endpoint(), false);
+
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(response.statusCode()).isEqualTo(504);
+            assertThat(response.body()).isEqualTo("{\"detail\":\"Inference timed out\"}");
+            // three attempts of 300 ms and two short waits; the global connect timeout (5 s) would take 15 s
+            assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofMillis(3000));
+        }
     }
 
     // ---- timeouts ----
@@ -352,6 +370,26 @@ class ResilienceRouteTest {
     }
 
     @Test
+    void counts_streams_the_model_breaks_off_after_they_started_against_its_breaker() throws Exception {
+        FaultyModel model = model(n -> stream(List.of("Hel", "lo"), 0, false, reset()));
+        String endpoint = model.endpoint();
+
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> response = complete(endpoint, true);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("Hello");
+        }
+
+        // the relay counts the failure once GitLab has the end of the stream
+        await().atMost(Duration.ofSeconds(2)).until(() -> circuitBreakers.stateOf(endpoint) == 2);
+        HttpResponse<String> refused = complete(endpoint, true);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).isEqualTo("{\"detail\":\"Inference failed: the model server " + endpoint
+                + " is failing; the gateway stopped calling it for 1 s (circuit breaker open)\"}");
+        assertThat(model.requests()).isEqualTo(5);
+    }
+
+    @Test
     void does_not_count_model_4xx_answers_as_failures() throws Exception {
         FaultyModel model = model(n -> status(400,
                 "{\"error\":{\"message\":\"This model's maximum context length is 4096 tokens\"}}"));
@@ -434,6 +472,42 @@ class ResilienceRouteTest {
 
     // ---- helpers ----
 
+    /**
+     * A loopback port whose connections never come up: a listening socket that never accepts, with its
+     * accept queue filled, so Linux drops further SYNs and a connect waits until its own timeout.
+     */
+    private static final class BlackholedPort implements AutoCloseable {
+
+        private final ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        private final List<Socket> queued = new ArrayList<>();
+
+        BlackholedPort() throws IOException {
+            for (int i = 0; i < 10; i++) {
+                Socket socket = new Socket();
+                try {
+                    socket.connect(listener.getLocalSocketAddress(), 200);
+                    queued.add(socket);
+                } catch (SocketTimeoutException e) {
+                    socket.close();
+                    return;
+                }
+            }
+            throw new IllegalStateException("the accept queue never filled; cannot blackhole a port here");
+        }
+
+        String endpoint() {
+            return "http://127.0.0.1:" + listener.getLocalPort() + "/v1";
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Socket socket : queued) {
+                socket.close();
+            }
+            listener.close();
+        }
+    }
+
     private FaultyModel model(java.util.function.IntFunction<FaultyModel.Behaviour> script) throws Exception {
         FaultyModel model = new FaultyModel(script);
         models.add(model);
@@ -476,7 +550,7 @@ class ResilienceRouteTest {
                 """.formatted(endpoint);
     }
 
-    private static void sendRaw(Socket socket, String path, String body, String requestId) throws Exception {
+    static void sendRaw(Socket socket, String path, String body, String requestId) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Request-ID: "
@@ -485,7 +559,7 @@ class ResilienceRouteTest {
         out.flush();
     }
 
-    private static void readUntil(InputStream in, String expected) throws Exception {
+    static void readUntil(InputStream in, String expected) throws Exception {
         StringBuilder seen = new StringBuilder();
         byte[] buffer = new byte[1024];
         while (!seen.toString().contains(expected)) {

@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
  * chain (system properties, environment, web identity, profiles, container and instance roles), which
  * is what the SDK uses when a client is given none.
  *
- * <p>SDK retries are off: a throttled or failed call surfaces at once, so the gateway has one retry
- * loop (GitLab's own) rather than up to four SDK attempts hidden inside each request.
+ * <p>SDK retries are off: a throttled or failed call surfaces at once to the gateway's one retry loop
+ * ({@code direct:model-call}), which counts it against the call's time budget, rather than up to four SDK
+ * attempts hidden inside each request.
  */
 public class BedrockClientBuilder {
 
@@ -27,7 +28,6 @@ public class BedrockClientBuilder {
     private String endpointOverride;
     private int connectTimeoutMs = 5000;
     private int responseTimeoutMs = 50000;
-    private int streamIdleTimeoutMs = 30000;
     private int maxConnections = 1000;
     private int poolWaitMs = 5000;
 
@@ -44,14 +44,12 @@ public class BedrockClientBuilder {
         this.connectTimeoutMs = connectTimeoutMs;
     }
 
-    /** Longest wait for a complete answer (socket read timeout of the blocking client). */
+    /**
+     * Socket read timeout of both clients, only a backstop: each call's own timeouts (total budget, first
+     * chunk, silence between chunks) are enforced per feature by the call's {@code ModelCallControl}.
+     */
     public void setResponseTimeoutMs(int responseTimeoutMs) {
         this.responseTimeoutMs = responseTimeoutMs;
-    }
-
-    /** Longest silence between two stream chunks (read timeout of the async client). */
-    public void setStreamIdleTimeoutMs(int streamIdleTimeoutMs) {
-        this.streamIdleTimeoutMs = streamIdleTimeoutMs;
     }
 
     public void setMaxConnections(int maxConnections) {
@@ -82,7 +80,7 @@ public class BedrockClientBuilder {
     public BedrockRuntimeAsyncClient streamingClient() {
         var http = NettyNioAsyncHttpClient.builder()
                 .connectionTimeout(Duration.ofMillis(connectTimeoutMs))
-                .readTimeout(Duration.ofMillis(streamIdleTimeoutMs))
+                .readTimeout(Duration.ofMillis(responseTimeoutMs))
                 .connectionAcquisitionTimeout(Duration.ofMillis(poolWaitMs))
                 .maxConcurrency(maxConnections);
         var builder = BedrockRuntimeAsyncClient.builder()

@@ -3,22 +3,49 @@ package io.github.aigateway.backend;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.resilience.ModelCallControl;
+import java.time.Duration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelRequest;
 
 /** Bedrock InvokeModel requests and answers for a model call, in the served model's own JSON. */
 public class BedrockModels {
 
+    private String region;
+    private String endpointOverride;
+
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    /** A VPC endpoint or a fake; empty for Bedrock's public endpoint of the region. */
+    public void setEndpointOverride(String endpointOverride) {
+        this.endpointOverride = endpointOverride;
+    }
+
     /**
-     * The request the {@code aws-bedrock:} endpoint sends as it is ({@code pojoRequest=true}): the served
-     * model id and its body travel here, not in the endpoint URI.
+     * The Bedrock Runtime endpoint the gateway calls: its override, else the region's public endpoint. Every
+     * Bedrock model is served from it, so it keys Bedrock's concurrency limit and circuit breaker.
      */
-    public InvokeModelRequest invokeRequest(ModelCall call) {
+    public String runtimeEndpoint() {
+        return endpointOverride != null && !endpointOverride.isBlank() ? endpointOverride.strip()
+                : "https://bedrock-runtime." + region + ".amazonaws.com";
+    }
+
+    /**
+     * The request of one attempt, which the {@code aws-bedrock:} endpoint sends as it is
+     * ({@code pojoRequest=true}): the served model id and its body travel here, not in the endpoint URI. The
+     * SDK gives up on it once the call's remaining time is spent (ApiCallTimeoutException, 504), so a model
+     * that answers slowly cannot hold the request past the feature's total timeout.
+     */
+    public InvokeModelRequest invokeRequest(ModelCall call, ModelCallControl control) {
+        Duration remaining = control.remaining();
         return InvokeModelRequest.builder()
                 .modelId(call.model().servedModel())
                 .contentType("application/json")
                 .accept("application/json")
                 .body(SdkBytes.fromUtf8String(requestBody(call)))
+                .overrideConfiguration(o -> o.apiCallTimeout(remaining.isZero() ? Duration.ofMillis(1) : remaining))
                 .build();
     }
 

@@ -3,13 +3,15 @@ package io.github.aigateway.backend;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.resilience.ModelCallControl;
+import io.github.aigateway.resilience.ModelCalls;
+import io.github.aigateway.resilience.StopReason;
 import io.github.aigateway.stream.TokenStream;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingDeque;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,33 +25,33 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithRespo
  * 4.13 lacks. Camel 4.16 adds {@code operation=invokeTextModelStreaming} (with {@code streamOutputMode=chunks})
  * to the {@code aws-bedrock:} endpoint; once the gateway is on it, this bean can go.
  *
- * <p>The SDK delivers decoded chunks on its own Netty threads; they only hand them over a queue, and the
- * exchange's worker thread writes to GitLab, so the Vert.x response is touched by one thread and a failure
- * before the first token can still be thrown for the error handler to answer with a status.
+ * <p>Two steps, like an HTTP call: {@link #open} is one attempt of the retry loop (it returns once Bedrock
+ * has accepted the call, or throws its refusal: throttling, unavailable, validation), {@link #relay} then
+ * writes the tokens. The SDK delivers decoded chunks on its own Netty threads; they only hand them over a
+ * queue, and the exchange's worker thread writes to GitLab, so the Vert.x response is touched by one thread
+ * and a failure before the first token can still be thrown for the error handler to answer with a status.
+ * The call's {@link ModelCallControl} watches its timeouts (first chunk, silence between chunks, total) and
+ * GitLab's disconnect: it cancels the SDK call, which closes the connection, so Bedrock stops generating.
  */
 public class BedrockResponseStreamRelay {
 
+    /** Exchange property holding the {@link OpenStream} between {@link #open} and {@link #relay}. */
+    static final String STREAM = "bedrockStream";
+
     private static final Logger LOG = LoggerFactory.getLogger(BedrockResponseStreamRelay.class);
+    private static final Object ACCEPTED = new Object();
     private static final Object END = new Object();
-    /** How often a silent stream checks whether GitLab is still there. */
-    private static final long CLIENT_CHECK_MS = 250;
 
     private BedrockRuntimeAsyncClient client;
-    private int idleTimeoutMs = 30000;
 
     public void setClient(BedrockRuntimeAsyncClient client) {
         this.client = client;
     }
 
-    /** Longest silence between two chunks before the call is dropped. */
-    public void setIdleTimeoutMs(int idleTimeoutMs) {
-        this.idleTimeoutMs = idleTimeoutMs;
-    }
-
-    public void relay(Exchange exchange) throws InterruptedException {
+    /** One attempt: sends the request and waits until Bedrock accepted it (or throws why not). */
+    public void open(Exchange exchange) throws InterruptedException {
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
-        TokenStream out = exchange.getProperty("responseStream", TokenStream.class);
-        BedrockFormat format = BedrockFormat.of(call.model().servedModel());
+        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
         InvokeModelWithResponseStreamRequest request = InvokeModelWithResponseStreamRequest.builder()
                 .modelId(call.model().servedModel())
                 .contentType("application/json")
@@ -57,34 +59,58 @@ public class BedrockResponseStreamRelay {
                 .body(SdkBytes.fromUtf8String(BedrockModels.requestBody(call)))
                 .build();
 
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        BlockingDeque<Object> events = new LinkedBlockingDeque<>();
         InvokeModelWithResponseStreamResponseHandler handler = InvokeModelWithResponseStreamResponseHandler.builder()
+                .onResponse(response -> events.add(ACCEPTED))
                 .subscriber(InvokeModelWithResponseStreamResponseHandler.Visitor.builder()
-                        .onChunk(chunk -> events.add(chunk.bytes().asUtf8String()))
+                        .onChunk(chunk -> {
+                            control.chunkArrived();
+                            events.add(chunk.bytes().asUtf8String());
+                        })
                         .build())
                 .build();
         CompletableFuture<Void> invocation = client.invokeModelWithResponseStream(request, handler);
         invocation.whenComplete((done, failure) -> events.add(failure == null ? END : failure));
+        // a timeout or GitLab's disconnect cancels the call: the connection is closed and the queue gets the failure
+        control.attach(() -> invocation.cancel(true));
+        exchange.setProperty(STREAM, new OpenStream(events, invocation));
+
+        Object first = events.take();
+        if (first instanceof Throwable failure) {
+            throw control.failure(unwrapped(failure));
+        }
+        if (first != ACCEPTED) {
+            // an event before the response callback: it is the relay's, in its place
+            events.putFirst(first);
+        }
+    }
+
+    /** After the retry loop: writes the stream's tokens to GitLab as they arrive. */
+    public void relay(Exchange exchange) throws InterruptedException {
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        TokenStream out = exchange.getProperty("responseStream", TokenStream.class);
+        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        OpenStream stream = exchange.getProperty(STREAM, OpenStream.class);
+        BedrockFormat format = BedrockFormat.of(call.model().servedModel());
 
         ModelUsage usage = ModelUsage.UNKNOWN;
         try {
             while (true) {
-                Object event = nextEvent(events, out);
-                if (out.clientGone()) {
+                Object event = stream.events().take();
+                if (out.clientGone() || control.stopReason() == StopReason.CLIENT_DISCONNECTED) {
                     // cancelling closes the connection, so Bedrock stops generating (and billing)
-                    invocation.cancel(true);
-                    exchange.setProperty("streamOutcome", "client_disconnected");
+                    stream.invocation().cancel(true);
+                    exchange.setProperty("streamOutcome", StopReason.CLIENT_DISCONNECTED.outcome());
                     return;
-                }
-                if (event == null) {
-                    invocation.cancel(true);
-                    throw new GatewayException(504, "Inference timed out");
                 }
                 if (event == END) {
                     break;
                 }
+                if (event == ACCEPTED) {
+                    continue;
+                }
                 if (event instanceof Throwable failure) {
-                    throw unwrapped(failure);
+                    throw control.failure(unwrapped(failure));
                 }
                 JsonNode chunk = parsed((String) event);
                 usage = format.streamedUsage(chunk, usage);
@@ -92,26 +118,18 @@ public class BedrockResponseStreamRelay {
             }
             out.end();
         } catch (RuntimeException e) {
+            stream.invocation().cancel(true);
             if (!out.started()) {
                 throw e;
             }
-            LOG.warn("Bedrock stream failed after it started: {}", e.getMessage());
-            exchange.setProperty("streamOutcome", "failed: " + e.getMessage());
-            out.abort(e.getMessage());
+            StopReason stopped = control.stopReason();
+            String outcome = stopped != null ? stopped.outcome() : "failed: " + e.getMessage();
+            LOG.warn("Bedrock stream ended early after it started: {}", outcome);
+            exchange.setProperty("streamOutcome", outcome);
+            out.abort(stopped != null ? "the model stopped sending (" + stopped.outcome() + ")" : e.getMessage());
         } finally {
             exchange.setProperty("modelUsage", usage);
         }
-    }
-
-    /** The next event, or null after the idle timeout or as soon as GitLab has gone. */
-    private Object nextEvent(BlockingQueue<Object> events, TokenStream out) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
-        Object event = null;
-        while (event == null && !out.clientGone() && System.nanoTime() < deadline) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            event = events.poll(Math.max(1, Math.min(left, CLIENT_CHECK_MS)), TimeUnit.MILLISECONDS);
-        }
-        return event;
     }
 
     private static JsonNode parsed(String chunk) {
@@ -129,5 +147,9 @@ public class BedrockResponseStreamRelay {
             cause = cause.getCause();
         }
         return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+    }
+
+    /** A Bedrock stream the retry loop opened: its events (text, end, failure) and the SDK call to cancel. */
+    record OpenStream(BlockingDeque<Object> events, CompletableFuture<Void> invocation) {
     }
 }

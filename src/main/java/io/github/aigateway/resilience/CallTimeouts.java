@@ -7,25 +7,34 @@ import java.util.regex.Pattern;
 
 /**
  * How long one model call for a feature may take, from a setting such as
- * {@code first-byte=20s, idle=15s, total=50s} (units {@code ms}, {@code s}, {@code m}).
+ * {@code connect=2s, first-byte=20s, idle=15s, total=50s} (units {@code ms}, {@code s}, {@code m}).
  *
  * @param firstByte longest wait for the model's first streamed token (streams only: a complete answer has
  *                  no first byte before its end, so only {@code total} bounds it)
  * @param idle      longest silence between two streamed chunks
  * @param total     longest call in all, retries and the whole stream included; keep it under GitLab's own
  *                  limit (55 s for code suggestions, 60 s for chat) so GitLab hears why
+ * @param connect   longest wait for the TCP connection of each attempt (OpenAI-compatible backends), or null
+ *                  for the global {@code AIGW_MODEL_CONNECT_TIMEOUT_MS}
  */
-public record CallTimeouts(Duration firstByte, Duration idle, Duration total) {
+public record CallTimeouts(Duration firstByte, Duration idle, Duration total, Duration connect) {
 
-    private static final Pattern PART = Pattern.compile("\\s*(first-byte|idle|total)\\s*=\\s*(\\d+)\\s*(ms|s|m)\\s*");
+    private static final Pattern PART =
+            Pattern.compile("\\s*(connect|first-byte|idle|total)\\s*=\\s*(\\d+)\\s*(ms|s|m)\\s*");
 
     public CallTimeouts {
-        if (firstByte.isZero() || idle.isZero() || total.isZero()) {
+        if (firstByte.isZero() || idle.isZero() || total.isZero() || (connect != null && connect.isZero())) {
             throw new IllegalArgumentException("model call timeouts must be positive");
         }
     }
 
+    /** Timeouts whose connect timeout is the global one. */
+    public CallTimeouts(Duration firstByte, Duration idle, Duration total) {
+        this(firstByte, idle, total, null);
+    }
+
     public static CallTimeouts parse(String setting) {
+        Duration connect = null;
         Duration firstByte = null;
         Duration idle = null;
         Duration total = null;
@@ -42,6 +51,7 @@ public record CallTimeouts(Duration firstByte, Duration idle, Duration total) {
                 default -> Duration.ofMinutes(amount);
             };
             switch (m.group(1)) {
+                case "connect" -> connect = value;
                 case "first-byte" -> firstByte = value;
                 case "idle" -> idle = value;
                 default -> total = value;
@@ -50,6 +60,6 @@ public record CallTimeouts(Duration firstByte, Duration idle, Duration total) {
         if (firstByte == null || idle == null || total == null) {
             throw new IllegalArgumentException("model call timeouts: '" + setting + "' needs first-byte, idle and total");
         }
-        return new CallTimeouts(firstByte, idle, total);
+        return new CallTimeouts(firstByte, idle, total, connect);
     }
 }

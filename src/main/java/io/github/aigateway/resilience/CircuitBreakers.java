@@ -1,6 +1,7 @@
 package io.github.aigateway.resilience;
 
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.metrics.GatewayMetrics;
 import java.io.IOException;
 import java.time.Duration;
@@ -11,16 +12,20 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 
 /**
- * One circuit breaker per model server base URL (each replica has its own). Model endpoints arrive with
- * GitLab's requests, so they cannot be route nodes: Camel's {@code circuitBreaker} EIP keeps one breaker
- * per node, which here would be one breaker for every model server behind the backend. After
- * {@code failureThreshold} failures in a row the breaker opens: calls to that server are refused at once
- * with 503 for {@code openDuration}; then one probe call goes through (half open), and its outcome closes
- * or reopens it. Only the server's own failures count: refused or reset connections, 5xx, no answer in
- * time. A 4xx (bad prompt, context too long, throttling) says the server works, and closes a half-open
- * breaker. Only troubled servers have an entry: a breaker that closes with no failures is dropped.
+ * One circuit breaker per model server base URL (each replica has its own; Bedrock's is its runtime
+ * endpoint). Model endpoints arrive with GitLab's requests, so they cannot be route nodes: Camel's
+ * {@code circuitBreaker} EIP keeps one breaker per node, which here would be one breaker for every model
+ * server behind the backend. After {@code failureThreshold} failures in a row the breaker opens: calls to
+ * that server are refused at once with 503 for {@code openDuration}; then one probe call goes through (half
+ * open), and its outcome closes or reopens it. Only the server's own failures count: refused or reset
+ * connections, 5xx, no answer in time, a stream it breaks off after it started. A 4xx (bad prompt, context
+ * too long, throttling, denied access) says the server works, and closes a half-open breaker. Only troubled
+ * servers have an entry: a breaker that closes with no failures is dropped.
  */
 public class CircuitBreakers {
 
@@ -66,10 +71,13 @@ public class CircuitBreakers {
         }
     }
 
-    /** The server answered with a 2xx. */
+    /** The server answered with a 2xx; for a stream, only its end ({@link #streamEnded}) tells whether it worked. */
     public void succeeded(Exchange exchange) {
-        String base = exchange.getProperty(BASE, String.class);
-        breakers.computeIfPresent(base, (key, breaker) -> breaker.succeeded() ? null : breaker);
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        if (call == null || !call.stream()) {
+            String base = exchange.getProperty(BASE, String.class);
+            breakers.computeIfPresent(base, (key, breaker) -> breaker.succeeded() ? null : breaker);
+        }
     }
 
     /** The attempt failed (inside a {@code doCatch}): counts it when it was the server's fault, then rethrows it. */
@@ -79,22 +87,47 @@ public class CircuitBreakers {
         String base = exchange.getProperty(BASE, String.class);
         if (failureThreshold > 0 && !(failure instanceof CircuitOpenException)) {
             switch (blame(failure, control == null ? null : control.stopReason())) {
-                case SERVER -> breakers.compute(base, (key, breaker) -> {
-                    if (breaker == null && breakers.size() >= MAX_BREAKERS) {
-                        return null;
-                    }
-                    Breaker counted = breaker == null ? new Breaker(failureThreshold, openDuration, backend(exchange)) : breaker;
-                    if (counted.failed(System.nanoTime())) {
-                        LOG.warn("Circuit breaker opened for model server {}: {} failures in a row; calls are refused for {} s",
-                                base, failureThreshold, openDuration.toSeconds());
-                    }
-                    return counted;
-                });
+                case SERVER -> countFailure(exchange, base);
                 case NOT_SERVER -> breakers.computeIfPresent(base, (key, breaker) -> breaker.succeeded() ? null : breaker);
                 case NOBODY -> breakers.computeIfPresent(base, (key, breaker) -> breaker.released());
             }
         }
         throw failure;
+    }
+
+    /**
+     * After a relayed stream: one that the model broke off (reset, garbage, silence past the idle timeout) counts
+     * as a failure of its server, like a failure before the answer; one that ended normally is a success; one
+     * cut at its total cap while still flowing, or whose client left, says nothing about the server.
+     */
+    public void streamEnded(Exchange exchange) {
+        if (failureThreshold <= 0) {
+            return;
+        }
+        String base = exchange.getProperty(BASE, String.class);
+        String outcome = exchange.getProperty("streamOutcome", String.class);
+        if (outcome == null) {
+            breakers.computeIfPresent(base, (key, breaker) -> breaker.succeeded() ? null : breaker);
+        } else if (outcome.equals(StopReason.IDLE_TIMEOUT.outcome()) || outcome.startsWith("failed:")) {
+            LOG.debug("Model stream from {} ended early ({}); counted against its circuit breaker", base, outcome);
+            countFailure(exchange, base);
+        } else {
+            breakers.computeIfPresent(base, (key, breaker) -> breaker.released());
+        }
+    }
+
+    private void countFailure(Exchange exchange, String base) {
+        breakers.compute(base, (key, breaker) -> {
+            if (breaker == null && breakers.size() >= MAX_BREAKERS) {
+                return null;
+            }
+            Breaker counted = breaker == null ? new Breaker(failureThreshold, openDuration, backend(exchange)) : breaker;
+            if (counted.failed(System.nanoTime())) {
+                LOG.warn("Circuit breaker opened for model server {}: {} failures in a row; calls are refused for {} s",
+                        base, failureThreshold, openDuration.toSeconds());
+            }
+            return counted;
+        });
     }
 
     /** Worst state of a backend's breakers: 0 closed, 1 half open, 2 open. */
@@ -130,6 +163,14 @@ public class CircuitBreakers {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof HttpOperationFailedException http) {
                 return http.getStatusCode() >= 500 ? Blame.SERVER : Blame.NOT_SERVER;
+            }
+            // Bedrock: 5xx are its own failures; validation, denied access, throttling (4xx) are not
+            if (t instanceof AwsServiceException aws) {
+                return aws.statusCode() >= 500 ? Blame.SERVER : Blame.NOT_SERVER;
+            }
+            // the AWS SDK gave up on the call itself: no answer within the call's budget
+            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+                return Blame.SERVER;
             }
             if (t instanceof IOException) {
                 return Blame.SERVER;

@@ -23,6 +23,7 @@ public final class ModelCallControl {
     private final long totalDeadline;
     private final long idleNanos;
     private final boolean stream;
+    private final Duration connectTimeout;
     private final CountDownLatch stoppedLatch = new CountDownLatch(1);
     private volatile long lastChunkNanos;
     private volatile boolean firstByteSeen;
@@ -40,6 +41,7 @@ public final class ModelCallControl {
         this.firstByteDeadline = startNanos + timeouts.firstByte().toNanos();
         this.totalDeadline = startNanos + timeouts.total().toNanos();
         this.idleNanos = timeouts.idle().toNanos();
+        this.connectTimeout = timeouts.connect();
     }
 
     void startWatchdog() {
@@ -76,12 +78,20 @@ public final class ModelCallControl {
         firstByteSeen = true;
     }
 
-    /** The upstream request now in flight; cancelled at once if the call was already stopped. */
-    void attach(Cancellable request) {
+    /**
+     * The upstream request now in flight (an HTTP request, a Bedrock SDK call); cancelled at once if the call
+     * was already stopped, else when the watchdog or GitLab's disconnect stops the call.
+     */
+    public void attach(Cancellable request) {
         upstream = request;
         if (stopped != null || closed) {
             request.cancel();
         }
+    }
+
+    /** The feature's connect timeout for each attempt, or null for the socket's global one. */
+    Duration connectTimeout() {
+        return connectTimeout;
     }
 
     /** Stops the call: the upstream request is cancelled and the relay or retry loop sees why. */

@@ -1,11 +1,15 @@
 package io.github.aigateway.resilience;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,24 +17,35 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.util.Timeout;
 
 /**
- * Opens each model call of the OpenAI-compatible backends: its timeouts (per feature), a slot under the
- * per-endpoint concurrency limit, and the hook that cancels it when GitLab goes. Also the camel-http
- * client configurer that tells the call which upstream request to cancel.
+ * Opens each model call, whatever the backend: its timeouts (per feature), a slot under the per-endpoint
+ * concurrency limit, and the hook that cancels it when GitLab goes. Also the camel-http client configurer
+ * that tells the call which upstream request to cancel and gives each request its feature's connect timeout.
  */
 public class ModelCalls implements HttpClientConfigurer {
 
     /** Exchange property holding the {@link ModelCallControl}. */
     public static final String CONTROL = "modelCallControl";
+    /**
+     * Exchange property the backend sets before {@code direct:model-call}: the endpoint whose concurrency
+     * limit the call counts against (GitLab's model endpoint, or Bedrock's runtime endpoint).
+     */
+    public static final String ENDPOINT = "modelEndpoint";
 
     /** The control of the call the current thread is about to send; taken by the client's interceptor. */
     private static final ThreadLocal<ModelCallControl> SENDING = new ThreadLocal<>();
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Map<Feature, CallTimeouts> timeouts = new EnumMap<>(Feature.class);
-    private ConcurrencyLimit limit = new ConcurrencyLimit(0);
+    private final ConcurrencyLimit limit = new ConcurrencyLimit();
+    private int concurrencyLimit;
+    private Map<String, Map<String, Integer>> engineLimits = Map.of();
     private ScheduledExecutorService scheduler;
 
     public void setCodeCompletionsTimeouts(String setting) {
@@ -51,7 +66,42 @@ public class ModelCalls implements HttpClientConfigurer {
 
     /** Model calls in flight per model endpoint; 0 for no limit. */
     public void setConcurrencyLimit(int concurrencyLimit) {
-        this.limit = new ConcurrencyLimit(concurrencyLimit);
+        this.concurrencyLimit = concurrencyLimit;
+    }
+
+    /**
+     * The environment variable (or, in tests, system property) holding the limits of single models, in the JSON
+     * shape of GitLab's {@code AIGW_MODEL_ENGINE_CONCURRENCY_LIMITS}: {@code {"<engine>": {"<model name>": limit}}},
+     * the engine being the provider as the audit log names it ({@code openai_compatible}, {@code azure},
+     * {@code bedrock}) and the model name the served model. A model listed there counts on its own, against its
+     * own limit, instead of against its endpoint's. Read here rather than through a property placeholder:
+     * Camel parses a resolved value again and refuses the {@code }}} that ends such JSON.
+     */
+    public void setEngineConcurrencyLimitsVariable(String variable) {
+        String json = System.getenv(variable);
+        if (json == null) {
+            json = System.getProperty(variable);
+        }
+        setEngineConcurrencyLimits(variable, json);
+    }
+
+    void setEngineConcurrencyLimits(String variable, String json) {
+        if (json == null || json.isBlank()) {
+            engineLimits = Map.of();
+            return;
+        }
+        try {
+            engineLimits = Map.copyOf(JSON.readValue(json, new TypeReference<Map<String, Map<String, Integer>>>() { }));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(variable + " is not JSON of the form {\"<engine>\": {\"<model name>\": limit}}: "
+                    + e.getOriginalMessage());
+        }
+        engineLimits.forEach((engine, models) -> models.forEach((model, max) -> {
+            if (max == null || max < 0) {
+                throw new IllegalArgumentException(variable + ": the limit of " + engine + " model " + model
+                        + " must be 0 (no limit) or more");
+            }
+        }));
     }
 
     public void start() {
@@ -84,8 +134,11 @@ public class ModelCalls implements HttpClientConfigurer {
         if (response != null && response.closed()) {
             throw new ClientGoneException();
         }
-        String endpoint = call.model().endpoint();
-        if (!limit.tryAcquire(endpoint)) {
+        String endpoint = exchange.getProperty(ENDPOINT, String.class);
+        Integer modelLimit = engineLimits.getOrDefault(call.model().provider().name().toLowerCase(Locale.ROOT), Map.of())
+                .get(call.model().servedModel());
+        String key = modelLimit == null ? endpoint : limitKey(endpoint, call.model().servedModel());
+        if (!limit.tryAcquire(key, modelLimit == null ? concurrencyLimit : modelLimit)) {
             throw new TooManyCallsException();
         }
         ModelCallControl control = new ModelCallControl(scheduler, timeouts.get(call.feature()), call.stream());
@@ -94,7 +147,7 @@ public class ModelCalls implements HttpClientConfigurer {
             @Override
             public void onDone(Exchange done) {
                 control.close();
-                limit.release(endpoint);
+                limit.release(key);
             }
         });
         if (response != null) {
@@ -116,6 +169,15 @@ public class ModelCalls implements HttpClientConfigurer {
         return limit.inFlight(endpoint);
     }
 
+    /** Model calls in flight to a model with a limit of its own, for tests and diagnostics. */
+    public int inFlight(String endpoint, String servedModel) {
+        return limit.inFlight(limitKey(endpoint, servedModel));
+    }
+
+    private static String limitKey(String endpoint, String servedModel) {
+        return endpoint + " " + servedModel;
+    }
+
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         // the gateway's retry loop is the only one: HttpClient 5 would otherwise repeat a 429 or 503 itself,
@@ -124,12 +186,25 @@ public class ModelCalls implements HttpClientConfigurer {
         builder.addExecInterceptorFirst("model-call-control", (request, scope, chain) -> {
             ModelCallControl control = SENDING.get();
             SENDING.remove();
-            // cancelling the request stops its wait for a pooled connection, or closes the connection of a
-            // request in flight (its response stream included)
-            if (control != null && scope.originalRequest instanceof Cancellable cancellable) {
-                control.attach(cancellable);
-            } else if (control != null && scope.execRuntime instanceof Cancellable runtime) {
-                control.attach(runtime);
+            if (control == null) {
+                return chain.proceed(request, scope);
+            }
+            // cancelling the request stops its wait for a pooled connection, stops a connect in progress, or
+            // closes the connection of a request in flight (its response stream included)
+            Cancellable upstream = scope.originalRequest instanceof Cancellable cancellable ? cancellable
+                    : scope.execRuntime instanceof Cancellable runtime ? runtime : null;
+            if (upstream != null) {
+                control.attach(upstream);
+            }
+            if (control.connectTimeout() != null) {
+                // the feature's connect timeout becomes this request's socket connect timeout (camel-http gives each
+                // request its own context), exact and thread-free; a watchdog cancelling the connect instead would
+                // race with HttpClient, which checks for cancellation before it creates and binds the socket
+                RequestConfig config = scope.clientContext.getRequestConfigOrDefault();
+                @SuppressWarnings("deprecation") // ConnectionConfig holds it per route; only this one is per request
+                RequestConfig withConnect = RequestConfig.copy(config)
+                        .setConnectTimeout(Timeout.of(control.connectTimeout())).build();
+                scope.clientContext.setRequestConfig(withConnect);
             }
             return chain.proceed(request, scope);
         });

@@ -3,20 +3,27 @@ package io.github.aigateway.resilience;
 import io.github.aigateway.stream.TokenStream;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelNotReadyException;
+import software.amazon.awssdk.services.bedrockruntime.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
 
 /**
- * The gateway's one retry loop for model calls (the {@code loop} in {@code routes/backend-openai.camel.yaml};
- * the Bedrock SDK's own retries are off). It retries only what cannot have produced an answer GitLab saw:
- * a refused or timed-out connection attempt, 502 and 503, and 429 after the model's {@code Retry-After} when that
- * is no longer than the longest backoff; never once a byte went to GitLab, never past the call's total deadline.
+ * The gateway's one retry loop for model calls of every backend (the {@code loop} of {@code direct:model-call}
+ * in {@code routes/model-calls.camel.yaml}; HttpClient's and the Bedrock SDK's own retries are off). It retries
+ * only what cannot have produced an answer GitLab saw: a refused or timed-out connection attempt, 502 and 503
+ * (Bedrock: ServiceUnavailableException, ModelNotReadyException), and 429 (Bedrock: ThrottlingException) after
+ * the model's {@code Retry-After} when that is no longer than the longest backoff; never a 4xx such as a
+ * validation error or a denied access, never a timeout, never once a byte went to GitLab, never past the call's
+ * total deadline.
  * Waits grow exponentially with jitter, so replicas that come back are not hit by every gateway at once.
  */
 public class RetryPolicy {
@@ -78,22 +85,64 @@ public class RetryPolicy {
     /** How long to wait before retrying this failure, or null when it must not be retried. */
     Duration delayBeforeRetry(Throwable failure, int attemptsSoFar) {
         // no connection was made, so no model saw the request
-        if (cause(failure, ConnectException.class) != null || cause(failure, ConnectTimeoutException.class) != null) {
+        if (isConnectFailure(failure)) {
             return jittered(attemptsSoFar);
         }
         HttpOperationFailedException http = cause(failure, HttpOperationFailedException.class);
-        if (http == null) {
-            return null;
+        if (http != null) {
+            return delayBeforeRetry(http.getStatusCode(), http.getResponseHeaders(), attemptsSoFar);
         }
-        return switch (http.getStatusCode()) {
+        // Bedrock (AWS SDK): the same statuses; ModelNotReadyException is Bedrock's 429 for a model it is loading
+        AwsServiceException aws = cause(failure, AwsServiceException.class);
+        if (aws instanceof ThrottlingException) {
+            return delayBeforeRetry(429, awsHeaders(aws), attemptsSoFar);
+        }
+        if (aws instanceof ServiceUnavailableException || aws instanceof ModelNotReadyException) {
+            return jittered(attemptsSoFar);
+        }
+        if (aws != null) {
+            return delayBeforeRetry(aws.statusCode(), awsHeaders(aws), attemptsSoFar);
+        }
+        return null;
+    }
+
+    private Duration delayBeforeRetry(int status, Map<String, String> headers, int attemptsSoFar) {
+        return switch (status) {
             case 502, 503 -> jittered(attemptsSoFar);
             case 429 -> {
                 // a longer Retry-After is GitLab's to honour: holding its request that long helps nobody
-                Duration asked = retryAfter(http.getResponseHeaders());
+                Duration asked = retryAfter(headers);
                 yield asked == null ? jittered(attemptsSoFar) : asked.compareTo(maxBackoff) <= 0 ? asked : null;
             }
             default -> null;
         };
+    }
+
+    /**
+     * A refused connection or a connect timeout, from camel-http (HttpClient 5) or the AWS SDK (its Apache
+     * client's ConnectTimeoutException, Netty's is a ConnectException): nothing was sent.
+     */
+    static boolean isConnectFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t.getClass().getSimpleName().equals("ConnectTimeoutException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The response headers of an AWS error, first value of each. */
+    private static Map<String, String> awsHeaders(AwsServiceException aws) {
+        if (aws.awsErrorDetails() == null || aws.awsErrorDetails().sdkHttpResponse() == null) {
+            return Map.of();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        aws.awsErrorDetails().sdkHttpResponse().headers().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                headers.put(name, values.get(0));
+            }
+        });
+        return headers;
     }
 
     /** backoff × 2^(n-1), capped, then a random point in its upper half. */
@@ -125,7 +174,10 @@ public class RetryPolicy {
 
     private static String describe(Throwable failure) {
         HttpOperationFailedException http = cause(failure, HttpOperationFailedException.class);
-        return http != null ? "HTTP " + http.getStatusCode() : failure.getClass().getSimpleName();
+        AwsServiceException aws = cause(failure, AwsServiceException.class);
+        return http != null ? "HTTP " + http.getStatusCode()
+                : aws != null ? "HTTP " + aws.statusCode() + " " + aws.getClass().getSimpleName()
+                : failure.getClass().getSimpleName();
     }
 
     private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {

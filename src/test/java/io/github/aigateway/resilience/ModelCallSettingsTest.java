@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
@@ -16,6 +17,18 @@ import java.util.regex.Pattern;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
+import software.amazon.awssdk.services.bedrockruntime.model.InternalServerException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelNotReadyException;
+import software.amazon.awssdk.services.bedrockruntime.model.ModelTimeoutException;
+import software.amazon.awssdk.services.bedrockruntime.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
+import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 
 /** The timeout settings as written, their defaults against GitLab's limits, and what the retry loop retries. */
 class ModelCallSettingsTest {
@@ -26,6 +39,25 @@ class ModelCallSettingsTest {
     void reads_first_byte_idle_and_total_in_any_order_and_unit() {
         assertThat(CallTimeouts.parse("total=2m, idle=1500ms, first-byte=20s")).isEqualTo(
                 new CallTimeouts(Duration.ofSeconds(20), Duration.ofMillis(1500), Duration.ofMinutes(2)));
+    }
+
+    @Test
+    void reads_an_optional_per_feature_connect_timeout() {
+        assertThat(CallTimeouts.parse("connect=750ms, first-byte=20s, idle=15s, total=50s")).isEqualTo(
+                new CallTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(15), Duration.ofSeconds(50), Duration.ofMillis(750)));
+        assertThat(CallTimeouts.parse("first-byte=20s, idle=15s, total=50s").connect()).isNull();
+    }
+
+    @Test
+    void refuses_engine_concurrency_limits_that_are_not_gitlabs_json() {
+        ModelCalls calls = new ModelCalls();
+        calls.setEngineConcurrencyLimits("LIMITS", "{\"bedrock\": {\"mistral.mixtral-8x7b-instruct-v0:1\": 4}}");
+
+        assertThatThrownBy(() -> calls.setEngineConcurrencyLimits("LIMITS", "{\"bedrock\": 4}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("LIMITS is not JSON of the form {\"<engine>\": {\"<model name>\": limit}}");
+        assertThatThrownBy(() -> calls.setEngineConcurrencyLimits("LIMITS", "{\"azure\": {\"gpt-4o\": -1}}"))
+                .hasMessage("LIMITS: the limit of azure model gpt-4o must be 0 (no limit) or more");
     }
 
     @Test
@@ -72,6 +104,38 @@ class ModelCallSettingsTest {
         assertThat(policy.delayBeforeRetry(http(400, Map.of()), 1)).isNull();
         assertThat(policy.delayBeforeRetry(http(500, Map.of()), 1)).isNull();
         assertThat(policy.delayBeforeRetry(new SocketTimeoutException("read timed out"), 1)).isNull();
+    }
+
+    @Test
+    void retries_bedrock_throttling_unavailability_and_refused_connections_but_not_refusals_or_timeouts() {
+        RetryPolicy policy = new RetryPolicy();
+        policy.setBackoffMs(200);
+        policy.setMaxBackoffMs(1000);
+
+        assertThat(policy.delayBeforeRetry(aws(ThrottlingException.builder(), 429, Map.of("Retry-After", List.of("1"))), 1))
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.delayBeforeRetry(aws(ThrottlingException.builder(), 429, Map.of()), 1))
+                .isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+        assertThat(policy.delayBeforeRetry(aws(ThrottlingException.builder(), 429, Map.of("Retry-After", List.of("5"))), 1))
+                .as("longer than the longest backoff").isNull();
+        assertThat(policy.delayBeforeRetry(aws(ServiceUnavailableException.builder(), 503, Map.of()), 1)).isNotNull();
+        assertThat(policy.delayBeforeRetry(aws(ModelNotReadyException.builder(), 429, Map.of()), 1)).isNotNull();
+        assertThat(policy.delayBeforeRetry(aws(InternalServerException.builder(), 502, Map.of()), 1)).isNotNull();
+        assertThat(policy.delayBeforeRetry(SdkClientException.create("Unable to execute HTTP request",
+                new ConnectException("Connection refused")), 1)).isNotNull();
+
+        assertThat(policy.delayBeforeRetry(aws(ValidationException.builder(), 400, Map.of()), 1)).isNull();
+        assertThat(policy.delayBeforeRetry(aws(AccessDeniedException.builder(), 403, Map.of()), 1)).isNull();
+        assertThat(policy.delayBeforeRetry(aws(ModelTimeoutException.builder(), 408, Map.of()), 1)).isNull();
+        assertThat(policy.delayBeforeRetry(aws(InternalServerException.builder(), 500, Map.of()), 1)).isNull();
+        assertThat(policy.delayBeforeRetry(ApiCallTimeoutException.create(4000), 1)).isNull();
+    }
+
+    private static AwsServiceException aws(AwsServiceException.Builder builder, int status, Map<String, List<String>> headers) {
+        return builder.statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder().errorMessage("m")
+                        .sdkHttpResponse(SdkHttpResponse.builder().statusCode(status).headers(headers).build()).build())
+                .build();
     }
 
     private static HttpOperationFailedException http(int status, Map<String, String> headers) {
