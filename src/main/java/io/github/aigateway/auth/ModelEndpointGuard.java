@@ -2,6 +2,7 @@ package io.github.aigateway.auth;
 
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.auth.IpAddresses.Cidr;
+import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.ModelSelection;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -52,8 +53,9 @@ public class ModelEndpointGuard {
         this.resolver = resolver;
     }
 
-    /** Throws 403 unless the selection's endpoint may be called; selections without an endpoint pass. */
-    public void requireSafe(ModelSelection model) {
+    /** Throws 403 unless the call's endpoint may be called; calls without an endpoint pass. */
+    public void requireSafe(ModelCall call) {
+        ModelSelection model = call.model();
         if (model == null || model.endpoint() == null) {
             return;
         }

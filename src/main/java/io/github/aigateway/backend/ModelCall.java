@@ -18,4 +18,9 @@ import java.util.List;
  */
 public record ModelCall(Feature feature, ModelSelection model, String promptName, List<ChatMessage> messages,
                         double temperature, int maxTokens, List<String> stop, boolean stream) {
+
+    /** The provider by name ({@code OPENAI_COMPATIBLE}, {@code BEDROCK}, {@code AZURE}): what the model router routes on. */
+    public String provider() {
+        return model.provider().name();
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.server.ConfigFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +75,9 @@ public class ModelCatalog {
      * name matches models of the table, their support decides; otherwise the family supports a feature
      * when any of its models does.
      */
-    public void requireSupport(Feature feature, ModelSelection model) {
+    public void requireSupport(ModelCall call) {
+        Feature feature = call.feature();
+        ModelSelection model = call.model();
         Family family = family(model.family());
         if (feature == Feature.PROMPTS) {
             return; // the prompt's own definition names the families it serves

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.catalog.ModelSelection;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +46,7 @@ class ModelEndpointGuardTest {
         "http://rebind.example.com/v1           | 169.254.169.254",
         "http://v6-metadata.example.com/v1      | fd00:ec2:0:0:0:0:0:254"})
     void link_local_and_metadata_addresses_are_refused_in_any_spelling(String endpoint, String address) {
-        assertThatThrownBy(() -> guard.requireSafe(model(endpoint)))
+        assertThatThrownBy(() -> guard.requireSafe(callTo(endpoint)))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.getStatus()).isEqualTo(403);
                     assertThat(e.getDetail()).endsWith(
@@ -55,7 +58,7 @@ class ModelEndpointGuardTest {
     @ValueSource(strings = {"http://metadata.google.internal/computeMetadata/v1", "http://METADATA.google.internal./v1",
         "http://metadata/v1", "http://instance-data/latest", "http://metadata.azure.com/v1"})
     void metadata_host_names_are_refused_without_asking_dns(String endpoint) {
-        assertThatThrownBy(() -> guard.requireSafe(model(endpoint)))
+        assertThatThrownBy(() -> guard.requireSafe(callTo(endpoint)))
                 .isInstanceOf(GatewayException.class)
                 .hasMessageEndingWith("is refused: it is a cloud metadata service");
     }
@@ -65,7 +68,7 @@ class ModelEndpointGuardTest {
         "http://10.1.2.3:8000/v1", "http://192.168.1.20/v1", "http://172.16.0.9/v1", "http://vllm.internal:8000/v1",
         "https://gpu.example.com/v1"})
     void private_networks_loopback_and_public_hosts_are_allowed_by_default(String endpoint) {
-        assertThatCode(() -> guard.requireSafe(model(endpoint))).doesNotThrowAnyException();
+        assertThatCode(() -> guard.requireSafe(callTo(endpoint))).doesNotThrowAnyException();
     }
 
     @ParameterizedTest(name = "{0} with {1}")
@@ -79,7 +82,7 @@ class ModelEndpointGuardTest {
     void an_allowlist_lets_its_entries_through(String endpoint, String allowlist) {
         guard.setAllowlist(allowlist);
 
-        assertThatCode(() -> guard.requireSafe(model(endpoint))).doesNotThrowAnyException();
+        assertThatCode(() -> guard.requireSafe(callTo(endpoint))).doesNotThrowAnyException();
     }
 
     @ParameterizedTest(name = "{0} with {1}")
@@ -93,7 +96,7 @@ class ModelEndpointGuardTest {
     void an_allowlist_refuses_everything_else(String endpoint, String allowlist) {
         guard.setAllowlist(allowlist);
 
-        assertThatThrownBy(() -> guard.requireSafe(model(endpoint)))
+        assertThatThrownBy(() -> guard.requireSafe(callTo(endpoint)))
                 .isInstanceOf(GatewayException.class)
                 .hasMessageEndingWith("is refused: it is not in AIGW_MODEL_ENDPOINT_ALLOWLIST");
     }
@@ -124,28 +127,36 @@ class ModelEndpointGuardTest {
     void an_allowlist_never_opens_metadata_addresses() {
         guard.setAllowlist("0.0.0.0/0, rebind.example.com");
 
-        assertThatThrownBy(() -> guard.requireSafe(model("http://rebind.example.com/v1")))
+        assertThatThrownBy(() -> guard.requireSafe(callTo("http://rebind.example.com/v1")))
                 .hasMessageContaining("link-local or cloud metadata address");
     }
 
     @Test
     void a_host_that_does_not_resolve_is_left_to_fail_as_unreachable() {
-        assertThatCode(() -> guard.requireSafe(model("http://nowhere.invalid/v1"))).doesNotThrowAnyException();
+        assertThatCode(() -> guard.requireSafe(callTo("http://nowhere.invalid/v1"))).doesNotThrowAnyException();
     }
 
     @Test
     void a_host_that_does_not_resolve_is_in_no_address_range() {
         guard.setAllowlist("0.0.0.0/0");
 
-        assertThatThrownBy(() -> guard.requireSafe(model("http://nowhere.invalid/v1")))
+        assertThatThrownBy(() -> guard.requireSafe(callTo("http://nowhere.invalid/v1")))
                 .hasMessageEndingWith("is refused: it is not in AIGW_MODEL_ENDPOINT_ALLOWLIST");
     }
 
     @Test
     void selections_without_an_endpoint_pass() {
         assertThatCode(() -> guard.requireSafe(
-                ModelSelection.resolve("claude_3", null, null, "bedrock/anthropic.claude-3-5-sonnet")))
+                call(ModelSelection.resolve("claude_3", null, null, "bedrock/anthropic.claude-3-5-sonnet"))))
                 .doesNotThrowAnyException();
+    }
+
+    private static ModelCall callTo(String endpoint) {
+        return call(model(endpoint));
+    }
+
+    private static ModelCall call(ModelSelection model) {
+        return new ModelCall(Feature.CODE_COMPLETIONS, model, "codestral", List.of(), 0.1, 64, List.of(), false);
     }
 
     private static ModelSelection model(String endpoint) {

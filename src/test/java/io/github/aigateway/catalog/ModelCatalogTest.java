@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.backend.ModelCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,11 +113,15 @@ class ModelCatalogTest {
     @Test
     void lets_an_integrator_allow_an_unsupported_pair() {
         ModelSelection gpt = ModelSelection.resolve("gpt", "http://vllm/v1", null, "gpt-4o");
-        assertThatThrownBy(() -> catalog.requireSupport(Feature.CODE_COMPLETIONS, gpt))
+        assertThatThrownBy(() -> catalog.requireSupport(completionBy(gpt)))
                 .isInstanceOf(GatewayException.class);
 
         catalog.setAllowUnsupported(true);
 
-        assertThatCode(() -> catalog.requireSupport(Feature.CODE_COMPLETIONS, gpt)).doesNotThrowAnyException();
+        assertThatCode(() -> catalog.requireSupport(completionBy(gpt))).doesNotThrowAnyException();
+    }
+
+    private static ModelCall completionBy(ModelSelection model) {
+        return new ModelCall(Feature.CODE_COMPLETIONS, model, "gpt", List.of(), 0.1, 64, List.of(), false);
     }
 }
