@@ -23,4 +23,9 @@ public record ModelCall(Feature feature, ModelSelection model, String promptName
     public String provider() {
         return model.provider().name();
     }
+
+    /** The model endpoint GitLab named (base URL), or null for a provider that has none (Bedrock). */
+    public String endpoint() {
+        return model.endpoint();
+    }
 }

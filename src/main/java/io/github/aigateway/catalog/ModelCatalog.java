@@ -104,7 +104,8 @@ public class ModelCatalog {
      * The request quirks of the model: the family's {@code request} block, overridden by the block of the
      * first model whose {@code match} fits the served name.
      */
-    public RequestOptions requestOptions(ModelSelection model) {
+    public RequestOptions requestOptions(ModelCall call) {
+        ModelSelection model = call.model();
         Family family = families().get(model.family());
         String maxTokensField = "max_tokens";
         boolean temperature = true;

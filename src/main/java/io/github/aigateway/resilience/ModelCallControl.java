@@ -32,7 +32,6 @@ public final class ModelCallControl {
     private volatile boolean closed;
     private ScheduledFuture<?> watchdog;
     private int attempts;
-    private boolean awaitingAnswer = true;
 
     ModelCallControl(ScheduledExecutorService scheduler, CallTimeouts timeouts, boolean stream) {
         this.scheduler = scheduler;
@@ -46,16 +45,6 @@ public final class ModelCallControl {
 
     void startWatchdog() {
         check();
-    }
-
-    /** The retry loop runs while this is true. */
-    public boolean isAwaitingAnswer() {
-        return awaitingAnswer && stopped == null;
-    }
-
-    /** The model server answered (a 2xx with its headers); the retry loop ends. */
-    public void answered() {
-        awaitingAnswer = false;
     }
 
     /** Counts an attempt; the first is 1. */

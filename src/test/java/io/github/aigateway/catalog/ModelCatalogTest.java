@@ -85,9 +85,9 @@ class ModelCatalogTest {
     void gives_each_model_its_request_quirks() {
         catalog.setAzureApiVersion("2024-10-21");
 
-        assertThat(catalog.requestOptions(ModelSelection.resolve("gpt", "https://r.openai.azure.com", "k", "azure/o3-mini")))
+        assertThat(catalog.requestOptions(completionBy(ModelSelection.resolve("gpt", "https://r.openai.azure.com", "k", "azure/o3-mini"))))
                 .isEqualTo(new RequestOptions("max_completion_tokens", false, "2024-10-21"));
-        assertThat(catalog.requestOptions(ModelSelection.resolve("gpt", "https://r.openai.azure.com", "k", "azure/gpt-4o")))
+        assertThat(catalog.requestOptions(completionBy(ModelSelection.resolve("gpt", "https://r.openai.azure.com", "k", "azure/gpt-4o"))))
                 .isEqualTo(new RequestOptions("max_tokens", true, "2024-10-21"));
     }
 
@@ -104,9 +104,9 @@ class ModelCatalogTest {
         ModelCatalog custom = new ModelCatalog();
         custom.setLocation(file.toString());
 
-        assertThat(custom.requestOptions(ModelSelection.resolve("gpt", "https://r", "k", "azure/gpt-4o")).apiVersion())
+        assertThat(custom.requestOptions(completionBy(ModelSelection.resolve("gpt", "https://r", "k", "azure/gpt-4o"))).apiVersion())
                 .isEqualTo("2025-01-01-preview");
-        assertThat(custom.requestOptions(ModelSelection.resolve("gpt", "https://r", "k", "azure/gpt-35")).apiVersion())
+        assertThat(custom.requestOptions(completionBy(ModelSelection.resolve("gpt", "https://r", "k", "azure/gpt-35"))).apiVersion())
                 .isEqualTo("2024-06-01");
     }
 
