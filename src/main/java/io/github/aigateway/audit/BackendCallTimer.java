@@ -23,6 +23,8 @@ public class BackendCallTimer extends EventNotifierSupport {
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
         setIgnoreStepEvents(true);
+        // raised before every processor of every route: creating it for nobody costs 2 % of a request's CPU
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
     @Override

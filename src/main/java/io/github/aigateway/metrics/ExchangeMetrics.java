@@ -49,6 +49,16 @@ public class ExchangeMetrics implements CamelContextAware {
     private ModelCatalog catalog;
     private CamelContext camelContext;
     private final EventNotifierSupport notifier = new EventNotifierSupport() {
+        {
+            // only exchange events are counted; Camel creates an event object for each notifier that does not ignore it
+            setIgnoreCamelContextEvents(true);
+            setIgnoreRouteEvents(true);
+            setIgnoreServiceEvents(true);
+            setIgnoreStepEvents(true);
+            setIgnoreExchangeRedeliveryEvents(true);
+            setIgnoreExchangeAsyncProcessingStartedEvents(true);
+        }
+
         @Override
         public boolean isEnabled(CamelEvent event) {
             return ExchangeMetrics.this.isEnabled(event);
