@@ -17,7 +17,7 @@ import org.apache.camel.Exchange;
 /** Writes code suggestion answers in the shape of the endpoint GitLab called (contract §5.3–§6.2). */
 public class CodeSuggestionResponses {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private String region = "us-central1";
     private Clock clock = Clock.systemUTC();
@@ -75,14 +75,14 @@ public class CodeSuggestionResponses {
         body.put("created", clock.instant().getEpochSecond());
         choices(body, text);
         body.putObject("metadata").putArray("enabled_feature_flags");
-        return body.toString();
+        return Json.write(body);
     }
 
     private String completionV3(CodeSuggestionRequest request, ModelCall call, String text) {
         ObjectNode body = JSON.createObjectNode();
         choices(body, text);
         body.set("metadata", metadata(request, call));
-        return body.toString();
+        return Json.write(body);
     }
 
     private ObjectNode metadata(CodeSuggestionRequest request, ModelCall call) {

@@ -76,7 +76,7 @@ public class GitLabChatRequests {
         }
         List<Map<String, Object>> additional = new ArrayList<>();
         for (JsonNode item : current.path("additional_context")) {
-            additional.add(JsonBody.MAPPER.convertValue(item, OBJECT));
+            additional.add(Json.MAPPER.convertValue(item, OBJECT));
         }
         ModelSelection model = model(body, metadata);
         return new ChatAgentRequest(model, history, question, map(current.get("context")),
@@ -142,7 +142,7 @@ public class GitLabChatRequests {
         boolean stream = body.bool(root, "stream");
         JsonNode metadata = body.object(root, "model_metadata", true);
         body.check();
-        Map<String, Object> values = inputs == null ? Map.of() : JsonBody.MAPPER.convertValue(inputs, OBJECT);
+        Map<String, Object> values = inputs == null ? Map.of() : Json.MAPPER.convertValue(inputs, OBJECT);
         return new PromptRequest(promptId, apiVersion, version, values, model(body, metadata), stream);
     }
 
@@ -156,7 +156,7 @@ public class GitLabChatRequests {
     }
 
     private static Map<String, Object> map(JsonNode node) {
-        return node == null || !node.isObject() ? Map.of() : JsonBody.MAPPER.convertValue(node, OBJECT);
+        return node == null || !node.isObject() ? Map.of() : Json.MAPPER.convertValue(node, OBJECT);
     }
 
     /** The decoded rest of the request path after {@code prefix}; GitLab encodes a slash as {@code %2F}. */

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ValidationException;
 public class GitLabErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitLabErrors.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_MODEL_MESSAGE = 300;
     /** Bedrock sends no {@code Retry-After}; GitLab still needs to know when to come back. */
     static final String BEDROCK_RETRY_AFTER_SECONDS = "5";
@@ -51,7 +51,7 @@ public class GitLabErrors {
             });
             item.put("msg", error.msg());
         }
-        return new ErrorReply(422, body.toString(), null);
+        return new ErrorReply(422, Json.write(body), null);
     }
 
     public ErrorReply gateway(Exchange exchange) {
@@ -69,7 +69,7 @@ public class GitLabErrors {
     /** No valid GitLab token: 401 {@code {"error": ...}}, the shape GitLab's auth middleware answers with. */
     public ErrorReply authentication(Exchange exchange) {
         AuthenticationException e = exception(exchange, AuthenticationException.class);
-        return new ErrorReply(401, JSON.createObjectNode().put("error", e.getMessage()).toString(), null);
+        return new ErrorReply(401, Json.write(JSON.createObjectNode().put("error", e.getMessage())), null);
     }
 
     /** /monitoring/ready while no token could be verified: GitLab's keys have not been fetched yet. */
@@ -197,7 +197,7 @@ public class GitLabErrors {
     }
 
     private static String detailJson(String detail) {
-        return JSON.createObjectNode().put("detail", detail).toString();
+        return Json.write(JSON.createObjectNode().put("detail", detail));
     }
 
     /** The message of an OpenAI-style error body ({@code {"error": {...}}} or vLLM's older flat form). */

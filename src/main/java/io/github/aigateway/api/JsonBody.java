@@ -1,12 +1,9 @@
 package io.github.aigateway.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,12 +16,8 @@ import org.apache.camel.Exchange;
  */
 final class JsonBody {
 
-    // Jackson's default buffer pool is per thread: each virtual thread (one per request, alive as long as
-    // its stream) would hold its own buffers, 16 MB in all at 2,000 streams
-    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    // the gateway's mapper (shared buffers), strict about anything after the body's JSON
+    static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final JsonNode root;
     private final List<RequestValidationException.FieldError> errors = new ArrayList<>();
@@ -41,7 +34,7 @@ final class JsonBody {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(bytes);
+            root = READER.readTree(bytes);
         } catch (JsonProcessingException e) {
             long offset = e.getLocation() == null ? 0 : e.getLocation().getCharOffset();
             throw RequestValidationException.of("json_invalid", "JSON decode error", "body", Math.max(offset, 0));

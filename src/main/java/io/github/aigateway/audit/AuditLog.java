@@ -1,5 +1,6 @@
 package io.github.aigateway.audit;
 
+import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,7 +33,7 @@ public class AuditLog {
 
     static final String LOGGER = "gateway.audit";
     private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private String file = "";
     private boolean formatJson = true;
@@ -114,7 +115,7 @@ public class AuditLog {
 
     public void record(Exchange exchange) {
         ObjectNode record = build(exchange);
-        AUDIT.info(formatJson ? record.toString() : text(record));
+        AUDIT.info(formatJson ? Json.write(record) : text(record));
     }
 
     ObjectNode build(Exchange exchange) {
@@ -218,12 +219,12 @@ public class AuditLog {
                 line.append(' ');
             }
             JsonNode value = field.getValue();
-            String text = value.isValueNode() ? value.asText() : value.toString();
+            String text = value.isValueNode() ? value.asText() : Json.write(value);
             line.append(field.getKey()).append('=');
             if (value.isNumber() || !text.isEmpty() && text.chars().noneMatch(c -> c <= ' ' || c == '"' || c == '\\')) {
                 line.append(text);
             } else {
-                line.append(JSON.getNodeFactory().textNode(text).toString());
+                line.append(Json.write(JSON.getNodeFactory().textNode(text)));
             }
         }
         return line.toString();

@@ -1,5 +1,6 @@
 package io.github.aigateway.backend;
 
+import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,7 +38,7 @@ public enum BedrockFormat {
                 ArrayNode stop = body.putArray("stop_sequences");
                 call.stop().forEach(stop::add);
             }
-            return body.toString();
+            return Json.write(body);
         }
 
         @Override
@@ -95,7 +96,7 @@ public enum BedrockFormat {
                 ArrayNode stop = body.putArray("stop");
                 call.stop().forEach(stop::add);
             }
-            return body.toString();
+            return Json.write(body);
         }
 
         @Override

@@ -1,11 +1,9 @@
 package io.github.aigateway.backend;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.api.GatewayException;
@@ -22,9 +20,7 @@ import org.apache.hc.core5.http.io.EofSensorInputStream;
 /** The OpenAI chat completions wire format, as vLLM (and Azure OpenAI) speak it. */
 public class OpenAiChat {
 
-    /** Buffers shared by all threads, not kept per virtual thread for the life of each stream (see JsonBody). */
-    static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build()).build();
+    static final ObjectMapper JSON = Json.MAPPER;
     /** Azure OpenAI's {@code finish_reason} when its content filter withheld (part of) the answer. */
     static final String CONTENT_FILTER = "content_filter";
 
@@ -49,7 +45,7 @@ public class OpenAiChat {
             // usage only comes with the stream when asked for
             body.putObject("stream_options").put("include_usage", true);
         }
-        return body.toString();
+        return Json.write(body);
     }
 
     private long maxResponseBytes = Long.MAX_VALUE;

@@ -1,5 +1,6 @@
 package io.github.aigateway.chat;
 
+import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.stream.StreamObserver;
@@ -12,7 +13,7 @@ import java.util.List;
  */
 public final class ChatAgentStream implements TokenStream {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final TokenStream lines;
     private final StreamObserver observer;

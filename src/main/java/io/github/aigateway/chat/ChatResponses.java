@@ -1,5 +1,6 @@
 package io.github.aigateway.chat;
 
+import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.api.RequestContext;
@@ -17,7 +18,7 @@ import org.apache.camel.Exchange;
 /** Writes Duo Chat and prompt answers in the shapes GitLab parses (contract §7, §8). */
 public class ChatResponses {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private ChatPrompts chatPrompts;
     private Clock clock = Clock.systemUTC();
@@ -62,13 +63,13 @@ public class ChatResponses {
     /** A complete prompt answer: v1 a JSON string, v2 {@code {"content": ..., "usage": {...}}}. */
     public String promptAnswer(PromptRequest request, ModelCall call, ModelAnswer answer) {
         if (request.apiVersion() == 1) {
-            return JSON.getNodeFactory().textNode(answer.text()).toString();
+            return Json.write(JSON.getNodeFactory().textNode(answer.text()));
         }
         ObjectNode body = JSON.createObjectNode().put("content", answer.text());
         ObjectNode usage = body.putObject("usage").putObject(call.model().servedModel());
         usage.put("input_tokens", Math.max(answer.inputTokens(), 0));
         usage.put("output_tokens", Math.max(answer.outputTokens(), 0));
-        return body.toString();
+        return Json.write(body);
     }
 
     /** {@code /v1/chat/*}: {@code {"response": ..., "metadata": {...}}}. */
@@ -76,7 +77,7 @@ public class ChatResponses {
         ObjectNode body = JSON.createObjectNode().put("response", answer.text());
         body.putObject("metadata").put("provider", "litellm").put("model", request.model().family())
                 .put("timestamp", clock.instant().getEpochSecond());
-        return body.toString();
+        return Json.write(body);
     }
 
     private static HttpServerResponse response(Exchange exchange) {

@@ -1,5 +1,6 @@
 package io.github.aigateway.resilience;
 
+import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +41,7 @@ public class ModelCalls implements HttpClientConfigurer {
     /** The control of the call the current thread is about to send; taken by the client's interceptor. */
     private static final ThreadLocal<ModelCallControl> SENDING = new ThreadLocal<>();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final Map<Feature, CallTimeouts> timeouts = new EnumMap<>(Feature.class);
     private final ConcurrencyLimit limit = new ConcurrencyLimit();

@@ -1,5 +1,6 @@
 package io.github.aigateway.stream;
 
+import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -9,7 +10,7 @@ import io.vertx.core.http.HttpServerResponse;
  */
 public final class PromptContentStream extends VertxTokenStream {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     public PromptContentStream(HttpServerResponse response, String correlationId, StreamObserver observer) {
         super(response, correlationId, observer);

@@ -1,5 +1,6 @@
 package io.github.aigateway.stream;
 
+import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpServerResponse;
@@ -10,7 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
  */
 public final class SseSuggestionStream extends VertxTokenStream {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final ObjectNode startMetadata;
 
@@ -30,7 +31,7 @@ public final class SseSuggestionStream extends VertxTokenStream {
     String opening() {
         ObjectNode data = JSON.createObjectNode();
         data.set("metadata", startMetadata);
-        return event("stream_start", data.toString());
+        return event("stream_start", Json.write(data));
     }
 
     @Override
@@ -39,7 +40,7 @@ public final class SseSuggestionStream extends VertxTokenStream {
         ObjectNode choice = data.putArray("choices").addObject();
         choice.putObject("delta").put("content", text);
         choice.put("index", 0);
-        return event("content_chunk", data.toString());
+        return event("content_chunk", Json.write(data));
     }
 
     @Override
