@@ -6,9 +6,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.apache.camel.main.KameletMain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,8 @@ class CamelRunCompatibilityTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"choices\":[{\"text\":\"return a + b\"");
         vllm.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")));
-        assertThat(new GatewayClient(15311).get("/metrics").body()).contains("aigw_request_duration_seconds_count");
+        // a request is counted when its exchange completes, just after GitLab has its answer
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(new GatewayClient(15311).get("/metrics").body())
+                .contains("aigw_request_duration_seconds_count"));
     }
 }

@@ -21,7 +21,14 @@ import java.util.List;
  */
 public record CodeSuggestionRequest(Feature feature, ResponseFormat format, ModelSelection model, String fileName,
                                     String language, String prefix, String suffix, String instruction,
-                                    List<ContextSnippet> context, String rawPrompt, boolean stream) {
+                                    List<ContextSnippet> context, String rawPrompt, boolean stream)
+        implements ScopedRequest {
+
+    /** The unit primitive of the feature: v2 endpoints have theirs, v3 and v4 bodies name it in the prompt component. */
+    @Override
+    public List<String> requiredScopes() {
+        return List.of(feature.unitPrimitive());
+    }
 
     /** A piece of context code: a file or snippet name and its content. */
     public record ContextSnippet(String name, String content) {

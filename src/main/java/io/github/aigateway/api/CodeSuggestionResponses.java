@@ -41,10 +41,13 @@ public class CodeSuggestionResponses {
         };
     }
 
-    /** The stream a streamed answer is written to, in the endpoint's streaming format. */
+    /** The stream a streamed answer is written to, in the endpoint's streaming format; null for a complete answer. */
     public TokenStream openStream(Exchange exchange) {
         CodeSuggestionRequest request = exchange.getProperty("suggestion", CodeSuggestionRequest.class);
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        if (!call.stream()) {
+            return null;
+        }
         HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
         String correlationId = exchange.getProperty(RequestContext.CORRELATION_ID, String.class);
         StreamObserver observer = exchange.getProperty(RequestContext.RECORD, StreamObserver.NONE, StreamObserver.class);

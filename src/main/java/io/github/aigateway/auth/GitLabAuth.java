@@ -3,6 +3,7 @@ package io.github.aigateway.auth;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.github.aigateway.api.AuthenticationException;
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.api.ScopedRequest;
 import io.github.aigateway.monitoring.ReadinessChecks;
 import java.text.ParseException;
 import java.time.Clock;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authentication and authorization as GitLab's AI gateway does them (contract §4.2). Routes call
- * {@link #authenticate} before they read the body, then {@link #requireScope} once they know which unit
- * primitive the request needs (for code suggestions v3/v4 that depends on the body).
+ * {@link #authenticate} before they read the body, then {@link #requireScopesOf} once the typed request
+ * knows which unit primitives it needs (for code suggestions v3/v4 that depends on the body).
  *
  * <p>The troubleshooting bypasses of GitLab's gateway exist here too, each announced loudly at start; on a
  * listener other than loopback the gateway refuses to start with one unless {@code allowBypassOnNetwork}.
@@ -181,9 +182,9 @@ public class GitLabAuth implements CamelContextAware {
         requireScopes(exchange, scopes, "'" + promptId + "'");
     }
 
-    /** {@link #requireScope} for each scope, e.g. Duo Chat's {@code include_<category>_context} scopes. */
-    public void requireEachScope(Exchange exchange, Collection<String> scopes) {
-        scopes.forEach(scope -> requireScope(exchange, scope));
+    /** {@link #requireScope} for each scope the typed request needs, e.g. Duo Chat's {@code include_<category>_context} scopes. */
+    public void requireScopesOf(Exchange exchange, ScopedRequest request) {
+        request.requiredScopes().forEach(scope -> requireScope(exchange, scope));
     }
 
     /**

@@ -53,11 +53,15 @@ public class ModelEndpointGuard {
         this.resolver = resolver;
     }
 
-    /** Throws 403 unless the call's endpoint may be called; calls without an endpoint pass. */
-    public void requireSafe(ModelCall call) {
+    /**
+     * Throws 403 unless the call's endpoint may be called; calls without an endpoint pass.
+     *
+     * @return the endpoint, now checked (the one the backend calls), or null for a call without one
+     */
+    public String requireSafe(ModelCall call) {
         ModelSelection model = call.model();
         if (model == null || model.endpoint() == null) {
-            return;
+            return null;
         }
         String endpoint = model.endpoint();
         String host = host(endpoint);
@@ -73,6 +77,7 @@ public class ModelEndpointGuard {
         if (!allowlist.isEmpty() && allowlist.stream().noneMatch(entry -> entry.allows(endpoint, host, addresses))) {
             throw refused(host, "is not in AIGW_MODEL_ENDPOINT_ALLOWLIST");
         }
+        return endpoint;
     }
 
     /** Comma-separated host names, IP addresses, CIDR ranges or URL prefixes; empty allows every safe endpoint. */

@@ -75,6 +75,11 @@ public class ModelCatalog {
      * name matches models of the table, their support decides; otherwise the family supports a feature
      * when any of its models does.
      */
+    /** The provider that serves the call, by name ({@code OPENAI_COMPATIBLE}, {@code BEDROCK}, {@code AZURE}): what the model router routes on. */
+    public String provider(ModelCall call) {
+        return call.provider();
+    }
+
     public void requireSupport(ModelCall call) {
         Feature feature = call.feature();
         ModelSelection model = call.model();

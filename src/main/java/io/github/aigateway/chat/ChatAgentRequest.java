@@ -1,7 +1,9 @@
 package io.github.aigateway.chat;
 
+import io.github.aigateway.api.ScopedRequest;
 import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.catalog.ModelSelection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,10 +22,19 @@ import java.util.Map;
 public record ChatAgentRequest(ModelSelection model, List<ChatMessage> history, String question,
                                Map<String, Object> pageContext, Map<String, Object> currentFile,
                                List<Map<String, Object>> additionalContext, List<ScratchpadStep> scratchpad,
-                               List<String> unavailableResources) {
+                               List<String> unavailableResources) implements ScopedRequest {
 
     /** One tool step: what the model thought and chose, and what the tool returned. */
     public record ScratchpadStep(String thought, String tool, String toolInput, String observation) {
+    }
+
+    /** Duo Chat itself, then the {@code include_<category>_context} scope of each kind of context GitLab attached. */
+    @Override
+    public List<String> requiredScopes() {
+        List<String> scopes = new ArrayList<>();
+        scopes.add("duo_chat");
+        scopes.addAll(contextScopes());
+        return scopes;
     }
 
     /** The {@code include_<category>_context} scope each {@code additional_context} item needs. */

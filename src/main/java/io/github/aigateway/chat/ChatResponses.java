@@ -51,8 +51,14 @@ public class ChatResponses {
         return new ChatAgentStream(lines, chatPrompts.toolNames(request), record);
     }
 
-    /** {@code /v1/prompts/*} and {@code /v1/chat/*} stream raw text; {@code /v2/prompts/*} JSON lines. */
+    /**
+     * {@code /v1/prompts/*} and {@code /v1/chat/*} stream raw text; {@code /v2/prompts/*} JSON lines; null when
+     * GitLab asked for a complete answer.
+     */
     public TokenStream textStream(Exchange exchange) {
+        if (!exchange.getProperty("modelCall", ModelCall.class).stream()) {
+            return null;
+        }
         PromptRequest prompt = exchange.getProperty("promptRequest", PromptRequest.class);
         if (prompt != null && prompt.apiVersion() == 2) {
             return new PromptContentStream(response(exchange), correlationId(exchange), observer(exchange));

@@ -1,5 +1,6 @@
 package io.github.aigateway.chat;
 
+import io.github.aigateway.api.ScopedRequest;
 import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.catalog.ModelSelection;
 import java.util.List;
@@ -12,7 +13,13 @@ import java.util.List;
  * @param messages  the conversation GitLab sent
  * @param stream    whether GitLab asked for a streamed answer
  */
-public record LegacyChatRequest(String invokable, ModelSelection model, List<ChatMessage> messages, boolean stream) {
+public record LegacyChatRequest(String invokable, ModelSelection model, List<ChatMessage> messages, boolean stream)
+        implements ScopedRequest {
+
+    @Override
+    public List<String> requiredScopes() {
+        return List.of(unitPrimitive());
+    }
 
     /** The scope GitLab's gateway asks of each invokable (contract §4.3). */
     public String unitPrimitive() {

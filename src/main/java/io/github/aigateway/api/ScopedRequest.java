@@ -1,0 +1,10 @@
+package io.github.aigateway.api;
+
+import java.util.List;
+
+/** A typed GitLab request that names the unit primitives its token must grant (contract §4.3). */
+public interface ScopedRequest {
+
+    /** The scopes the token must grant, checked in this order; the first one missing is named in the 403. */
+    List<String> requiredScopes();
+}
