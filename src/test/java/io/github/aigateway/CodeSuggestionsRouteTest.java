@@ -241,6 +241,39 @@ class CodeSuggestionsRouteTest {
     }
 
     @Test
+    void a_streamed_call_sends_vllm_only_its_own_headers_and_gitlab_none_of_vllms() {
+        vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withHeader("Server", "uvicorn")
+                .withHeader("X-Backend-Internal", "backend-only")
+                .withBody("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"return a + b\"}}]}\n\n"
+                        + "data: [DONE]\n\n")));
+
+        HttpResponse<String> response = gateway.post("/v2/code/completions", """
+                {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
+                 "model_name": "codestral", "model_endpoint": "%s", "model_api_key": "sk-test", "stream": true}
+                """.formatted(endpoint()),
+                "Authorization", "Bearer gitlab-instance-jwt",
+                "X-Gitlab-Authentication-Type", "oidc",
+                "X-Gitlab-Instance-Id", "instance-1",
+                "X-Request-ID", "corr-123",
+                "Cookie", "session=secret");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("return a + b");
+        LoggedRequest sent = onlyVllmRequest();
+        assertThat(sent.getHeaders().keys()).map(String::toLowerCase)
+                .containsExactlyInAnyOrder("host", "content-length", "content-type", "authorization", "x-request-id");
+        assertThat(sent.getHeader("Authorization")).isEqualTo("Bearer sk-test");
+        assertThat(sent.getHeader("Content-Type")).isEqualTo("application/json");
+        assertThat(sent.getHeader("X-Request-ID")).isEqualTo("corr-123");
+        // Java's client shows the status as ":status" and keeps Transfer-Encoding to itself
+        assertThat(response.headers().map().keySet()).map(String::toLowerCase)
+                .containsExactlyInAnyOrder(":status", "content-type", "cache-control", "x-request-id",
+                        "x-gateway-overhead-ms");
+    }
+
+    @Test
     void reads_gitlab_headers_whatever_their_case() {
         HttpResponse<String> response = gateway.post("/v2/code/completions", """
                 {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},

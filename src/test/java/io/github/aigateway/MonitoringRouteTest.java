@@ -103,17 +103,21 @@ class MonitoringRouteTest {
     }
 
     @Test
-    void streams_report_time_to_first_token() {
+    void streams_report_time_to_first_token_and_one_backend_call() {
         vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream")
                 .withBody("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"return\"}}]}\n\n"
                         + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" a + b\"}}]}\n\ndata: [DONE]\n\n")));
         double before = metric("aigw_time_to_first_token_seconds_count", CODESTRAL_COMPLETIONS);
+        Map<String, String> backend = Map.of("provider", "openai_compatible", "family", "codestral", "status", "200");
+        double backendBefore = metric("aigw_backend_duration_seconds_count", backend);
 
         HttpResponse<String> response = gateway.post("/v2/code/completions", completion("codestral", true));
 
         assertThat(response.body()).isEqualTo("return a + b");
         awaitMetric("aigw_time_to_first_token_seconds_count", CODESTRAL_COMPLETIONS, () -> before + 1);
+        // the model call, not the relay step after it
+        assertThat(metric("aigw_backend_duration_seconds_count", backend)).isEqualTo(backendBefore + 1);
     }
 
     @Test
@@ -141,7 +145,7 @@ class MonitoringRouteTest {
 
     @Test
     void every_metric_the_grafana_dashboard_queries_is_exported() throws Exception {
-        streams_report_time_to_first_token();
+        streams_report_time_to_first_token_and_one_backend_call();
         request_latency_tokens_and_backend_metrics_move_after_a_completion();
         String text = scrape();
         JsonNode dashboard = new ObjectMapper().readTree(Path.of("deploy/grafana/ai-gateway-dashboard.json").toFile());

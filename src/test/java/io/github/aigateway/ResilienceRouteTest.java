@@ -36,6 +36,8 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Fault injection against a model server that misbehaves at the socket level: every fault gives GitLab
@@ -133,12 +135,14 @@ class ResilienceRouteTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     }
 
-    @Test
-    void retries_a_connection_that_is_not_up_within_the_features_connect_timeout_then_answers_504() throws Exception {
+    @ParameterizedTest(name = "streamed: {0}")
+    @ValueSource(booleans = {false, true})
+    void retries_a_connection_that_is_not_up_within_the_features_connect_timeout_then_answers_504(boolean stream)
+            throws Exception {
         try (BlackholedPort blackhole = new BlackholedPort()) {
             long started = System.nanoTime();
 
-            HttpResponse<String> response = complete(blackhole.endpoint(), false);
+            HttpResponse<String> response = complete(blackhole.endpoint(), stream);
 
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertThat(response.statusCode()).isEqualTo(504);

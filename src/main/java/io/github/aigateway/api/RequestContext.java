@@ -3,6 +3,7 @@ package io.github.aigateway.api;
 import io.github.aigateway.audit.RequestRecord;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.HttpServerRequestInternal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +20,8 @@ public class RequestContext {
 
     /** Exchange property: the Vert.x response that streams are written to. */
     public static final String RESPONSE = "vertxResponse";
+    /** Exchange property: the Vert.x context (event loop) of GitLab's request, where streamed model calls run. */
+    public static final String VERTX_CONTEXT = "vertxContext";
     /** Exchange property: the correlation ID echoed to GitLab and sent to backends. */
     public static final String CORRELATION_ID = "correlationId";
     /** Exchange property: the {@link RequestRecord} the audit log writes. */
@@ -58,6 +61,9 @@ public class RequestContext {
             HttpServerResponse response = http.getResponse();
             exchange.setProperty(RESPONSE, response);
             HttpServerRequest request = http.getRequest();
+            if (request instanceof HttpServerRequestInternal internal) {
+                exchange.setProperty(VERTX_CONTEXT, internal.context());
+            }
             method = request.method().name();
             path = request.path();
             clientIp = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();

@@ -1,6 +1,7 @@
 package io.github.aigateway.audit;
 
 import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.backend.ModelEndpoints;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
@@ -9,8 +10,8 @@ import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Times each call to a model backend (any {@code http}/{@code https}/{@code aws-bedrock} endpoint) for the
- * audit record, so backend routes need no timing steps of their own.
+ * Times each call to a model backend (see {@link ModelEndpoints}) for the audit record, so backend routes need
+ * no timing steps of their own.
  */
 public class BackendCallTimer extends EventNotifierSupport {
 
@@ -34,21 +35,17 @@ public class BackendCallTimer extends EventNotifierSupport {
 
     @Override
     public void notify(CamelEvent event) {
-        if (event instanceof ExchangeSendingEvent sending && isBackend(sending.getEndpoint().getEndpointUri())) {
+        if (event instanceof ExchangeSendingEvent sending && ModelEndpoints.isModelCall(sending.getEndpoint())) {
             RequestRecord record = record(sending.getExchange());
             if (record != null) {
                 record.backendStarted();
             }
-        } else if (event instanceof ExchangeSentEvent sent && isBackend(sent.getEndpoint().getEndpointUri())) {
+        } else if (event instanceof ExchangeSentEvent sent && ModelEndpoints.isModelCall(sent.getEndpoint())) {
             RequestRecord record = record(sent.getExchange());
             if (record != null) {
                 record.backendFinished(status(sent.getExchange()));
             }
         }
-    }
-
-    private static boolean isBackend(String uri) {
-        return uri.startsWith("http:") || uri.startsWith("https:") || uri.startsWith("aws-bedrock:");
     }
 
     private static RequestRecord record(Exchange exchange) {

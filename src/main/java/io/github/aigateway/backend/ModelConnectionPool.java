@@ -7,11 +7,12 @@ import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 
 /**
- * Builds the connection pool of the OpenAI-compatible model calls (camel-http's {@code clientConnectionManager}
- * in routes/model-calls.camel.yaml), sized by {@code AIGW_MODEL_MAX_CONNECTIONS} and
- * {@code AIGW_MODEL_MAX_CONNECTIONS_PER_HOST}. HttpClient gives each connection three 8 KiB buffers (read,
- * line, write) for as long as it stays pooled: 48 MB of heap for 2,000 open streams whose events are a few
- * hundred bytes each. A smaller buffer only means more reads for a large answer.
+ * Builds the connection pool of the OpenAI-compatible calls for complete answers (camel-http's
+ * {@code clientConnectionManager} in routes/model-calls.camel.yaml; streams have the Vert.x client of
+ * {@code model-stream:}), sized by {@code AIGW_MODEL_MAX_CONNECTIONS} and {@code AIGW_MODEL_MAX_CONNECTIONS_PER_HOST}.
+ * HttpClient gives each connection three 8 KiB buffers (read, line, write) for as long as it stays pooled: 48 MB
+ * of heap for 2,000 connections whose answers are a few KB each. A smaller buffer only means more reads for a
+ * large answer.
  */
 public class ModelConnectionPool {
 

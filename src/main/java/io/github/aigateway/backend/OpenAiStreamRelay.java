@@ -1,37 +1,34 @@
 package io.github.aigateway.backend;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.resilience.ModelCallControl;
 import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.resilience.StopReason;
 import io.github.aigateway.stream.TokenStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.camel.Exchange;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays an OpenAI-style SSE stream ({@code data: {...}} lines, {@code data: [DONE]}) token by token to
- * the {@link TokenStream} of the exchange. Needs the route's stream caching off and camel-http's
- * {@code disableStreamCache=true}, so the body is the live socket stream.
+ * Relays an OpenAI-style SSE stream ({@code data: {...}} lines, {@code data: [DONE]}) token by token to the
+ * {@link TokenStream} of the exchange. The body is the {@link ModelStream} {@code model-stream:} opened: its lines
+ * are read on the event loop that serves GitLab's request, and each token is written to GitLab there, as it arrives;
+ * the route's thread only waits for the end, then reports a failure the way the stream allows (an HTTP error before
+ * the first token, the stream's own error form after it).
  */
 public class OpenAiStreamRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiStreamRelay.class);
-    /**
-     * Characters read ahead. An event line is a few hundred bytes and arrives on its own, so the default
-     * 8,192 only held 16 KB of heap per open stream (30 MB at 2,000 streams); longer lines still read whole.
-     */
-    private static final int READ_AHEAD = 1024;
+    /** Each event read straight into the few fields the relay needs: a tree of every event cost 2 KB of garbage. */
+    private static final ObjectReader CHUNKS = OpenAiChat.JSON.readerFor(StreamChunk.class);
 
     private long maxResponseBytes = Long.MAX_VALUE;
 
@@ -40,54 +37,22 @@ public class OpenAiStreamRelay {
         this.maxResponseBytes = maxResponseBytes;
     }
 
-    public void relay(Exchange exchange) throws IOException {
+    /** What reads the events of the exchange's stream, on the event loop, from its first byte on ({@code model-stream:}). */
+    ModelStream.LineHandler events(Exchange exchange) {
+        Events events = new Events(exchange, exchange.getProperty("responseStream", TokenStream.class),
+                exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class));
+        return events::line;
+    }
+
+    /** After the retry loop: waits for the end of the stream {@code model-stream:} relays, and reports how it ended. */
+    public void relay(Exchange exchange) throws Exception {
         TokenStream out = exchange.getProperty("responseStream", TokenStream.class);
         ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
-        InputStream in = exchange.getMessage().getBody(InputStream.class);
-        if (in == null) {
+        if (!(exchange.getMessage().getBody() instanceof ModelStream stream)) {
             throw new GatewayException(503, "Inference failed: the model server sent no stream");
         }
-        try (BufferedReader reader = lines(in)) {
-            String line;
-            boolean done = false;
-            long relayed = 0;
-            while ((line = reader.readLine()) != null) {
-                if (out.clientGone()) {
-                    abortUpstream(in);
-                    exchange.setProperty("streamOutcome", StopReason.CLIENT_DISCONNECTED.outcome());
-                    return;
-                }
-                if (!line.startsWith("data:")) {
-                    continue;
-                }
-                control.chunkArrived();
-                String data = line.substring(5).strip();
-                if (data.equals("[DONE]")) {
-                    done = true;
-                    break;
-                }
-                JsonNode chunk = chunk(data);
-                JsonNode choice = chunk.path("choices").path(0);
-                String text = choice.path("delta").path("content").asText("");
-                relayed += text.getBytes(StandardCharsets.UTF_8).length;
-                if (relayed > maxResponseBytes) {
-                    abortUpstream(in);
-                    throw new GatewayException(503, "Inference failed: the model's answer exceeds "
-                            + maxResponseBytes + " bytes (AIGW_MODEL_MAX_RESPONSE_BYTES)");
-                }
-                out.write(text);
-                if (OpenAiChat.CONTENT_FILTER.equals(choice.path("finish_reason").asText())) {
-                    OpenAiChat.contentFiltered(exchange, out.started() ? "streamed" : text);
-                }
-                if (chunk.hasNonNull("usage")) {
-                    exchange.setProperty("modelAnswer", new ModelAnswer("",
-                            chunk.path("usage").path("prompt_tokens").asInt(-1),
-                            chunk.path("usage").path("completion_tokens").asInt(-1)));
-                }
-            }
-            if (done) {
-                out.end();
-            } else {
+        try {
+            if (!stream.awaitRelayed()) {
                 // vLLM always closes with [DONE]: without it the model server died or the connection was cut
                 throw new IOException("the model stream ended without [DONE]");
             }
@@ -101,37 +66,76 @@ public class OpenAiStreamRelay {
                 throw e;
             }
             String outcome = stopped != null ? stopped.outcome() : "failed: " + e.getMessage();
-            LOG.warn("Model stream ended early after it started: {}", outcome);
             exchange.setProperty("streamOutcome", outcome);
-            if (stopped != StopReason.CLIENT_DISCONNECTED) {
-                out.abort(stopped != null ? "the model stopped sending (" + stopped.outcome() + ")" : e.getMessage());
+            if (stopped == StopReason.CLIENT_DISCONNECTED) {
+                return;
             }
+            LOG.warn("Model stream ended early after it started: {}", outcome);
+            out.abort(stopped != null ? "the model stopped sending (" + stopped.outcome() + ")" : e.getMessage());
         }
     }
 
-    /**
-     * The stream's lines, decoded as UTF-8 through small buffers: an {@code InputStreamReader} would keep an
-     * 8 KiB byte buffer per open stream (16 MB at 2,000 streams) for events of a few hundred bytes.
-     */
-    private static BufferedReader lines(InputStream in) {
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        return new BufferedReader(Channels.newReader(Channels.newChannel(in), utf8, READ_AHEAD), READ_AHEAD);
+    /** The stream's events as they arrive, on the event loop. */
+    private final class Events {
+
+        private final Exchange exchange;
+        private final TokenStream out;
+        private final ModelCallControl control;
+        private long relayed;
+
+        Events(Exchange exchange, TokenStream out, ModelCallControl control) {
+            this.exchange = exchange;
+            this.out = out;
+            this.control = control;
+        }
+
+        /** One line of the stream; false once {@code [DONE]} has ended it, or GitLab has gone. */
+        boolean line(String line) {
+            if (out.clientGone()) {
+                // the disconnect normally stopped the call already; this covers a response without a close handler
+                control.stop(StopReason.CLIENT_DISCONNECTED);
+                return false;
+            }
+            if (!line.startsWith("data:")) {
+                return true;
+            }
+            control.chunkArrived();
+            String data = line.substring(5).strip();
+            if (data.equals("[DONE]")) {
+                out.end();
+                return false;
+            }
+            StreamChunk chunk = chunk(data);
+            Choice choice = chunk.choices() == null || chunk.choices().isEmpty() ? Choice.NONE : chunk.choices().get(0);
+            String text = choice.delta() == null || choice.delta().content() == null ? "" : choice.delta().content();
+            relayed += text.getBytes(StandardCharsets.UTF_8).length;
+            if (relayed > maxResponseBytes) {
+                throw new GatewayException(503, "Inference failed: the model's answer exceeds "
+                        + maxResponseBytes + " bytes (AIGW_MODEL_MAX_RESPONSE_BYTES)");
+            }
+            out.write(text);
+            if (OpenAiChat.CONTENT_FILTER.equals(choice.finishReason())) {
+                OpenAiChat.contentFiltered(exchange, out.started() ? "streamed" : text);
+            }
+            if (chunk.usage() != null) {
+                exchange.setProperty("modelAnswer", chunk.usage().answer());
+            }
+            return true;
+        }
     }
 
     /**
      * One stream event; an in-band error event fails the stream. Chunks without choices (usage, Azure
      * filter results) carry no text.
      */
-    static JsonNode chunk(String data) {
-        JsonNode chunk;
+    static StreamChunk chunk(String data) {
+        StreamChunk chunk;
         try {
-            chunk = OpenAiChat.JSON.readTree(data);
+            chunk = CHUNKS.readValue(data);
         } catch (JsonProcessingException e) {
             throw new GatewayException(503, "Inference failed: the model server sent an invalid stream event");
         }
-        JsonNode error = chunk.get("error");
+        JsonNode error = chunk.error();
         if (error != null && !error.isNull()) {
             String message = error.isObject() ? error.path("message").asText("model error") : error.asText();
             throw new GatewayException(503, "Inference failed: " + message);
@@ -139,12 +143,28 @@ public class OpenAiStreamRelay {
         return chunk;
     }
 
-    /** Closes the backend connection instead of draining it, so the model stops generating. */
-    private static void abortUpstream(InputStream in) throws IOException {
-        if (in instanceof EofSensorInputStream sensor) {
-            sensor.abort();
-        } else {
-            in.close();
+    /** What the relay reads of a chat completion chunk. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record StreamChunk(List<Choice> choices, Usage usage, JsonNode error) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Choice(Delta delta, @JsonProperty("finish_reason") String finishReason) {
+        static final Choice NONE = new Choice(null, null);
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Delta(String content) {
+    }
+
+    /** Token counts of the stream's last chunk. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Usage(@JsonProperty("prompt_tokens") Integer promptTokens,
+                 @JsonProperty("completion_tokens") Integer completionTokens) {
+
+        /** The counts as the audit log and metrics take them: -1 for one the model left out. */
+        ModelAnswer answer() {
+            return new ModelAnswer("", promptTokens == null ? -1 : promptTokens, completionTokens == null ? -1 : completionTokens);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.aigateway.metrics;
 import io.github.aigateway.api.CodeSuggestionRequest;
 import io.github.aigateway.backend.ModelAnswer;
 import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.backend.ModelEndpoints;
 import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.catalog.ModelSelection;
 import io.github.aigateway.metrics.GatewayMetrics.RequestLabels;
@@ -30,7 +31,7 @@ import org.apache.camel.support.EventNotifierSupport;
  * carry no metrics steps: a request starts when platform-http creates its exchange and ends when the
  * exchange completes; what it was for is read from the properties the routes set ({@code suggestion},
  * {@code modelCall}, {@code modelAnswer}, {@code responseStream}) and the status from the answer.
- * Every {@code to} that leaves the gateway (anything but {@code direct:}) is a backend call.
+ * Every {@code to} a model server ({@link ModelEndpoints}) is a backend call.
  * <p>
  * The bean is not an {@code EventNotifier} itself: camel-main adds every notifier bean it finds, and YAML
  * beans are bound twice at start-up, so events were counted twice. Its init method {@link #register}
@@ -110,7 +111,7 @@ public class ExchangeMetrics implements CamelContextAware {
             return;
         }
         if (event instanceof ExchangeSentEvent sent) {
-            if (!"direct".equals(sent.getEndpoint().getEndpointKey().split(":", 2)[0])) {
+            if (ModelEndpoints.isModelCall(sent.getEndpoint())) {
                 metrics.backendCall(labels(exchange), backendStatus(exchange), Duration.ofMillis(sent.getTimeTaken()));
             }
             return;

@@ -78,8 +78,8 @@ public final class ModelCallControl {
         }
     }
 
-    /** The feature's connect timeout for each attempt, or null for the socket's global one. */
-    Duration connectTimeout() {
+    /** The feature's connect timeout for each attempt, or null for the client's global one. */
+    public Duration connectTimeout() {
         return connectTimeout;
     }
 
