@@ -7,12 +7,13 @@ const os = require('os');
 const [file, peerNote] = process.argv.slice(2);
 const rows = fs.readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 const find = (scenario, target) => rows.find((r) => r.scenario === scenario && r.target === target);
-const many = rows.find((r) => /^s\d+$/.test(r.scenario) && r.scenario !== 's20')?.scenario;
 const fmt = (v, digits = 2) => (v === undefined || v === null ? '–' : Number(v).toFixed(digits));
 
+const streamsOf = (scenario) => rows.find((r) => r.scenario === scenario)?.streams;
 const titles = {
-  c1: '1 connection, non-streamed', c64: '64 connections, non-streamed', s20: '20 streams',
-  [many]: `${many?.slice(1)} concurrent streams`, 'c64-audit-stdout': '64 connections, audit log to stdout',
+  c1: '1 connection, non-streamed', c64: '64 connections, non-streamed',
+  ttfb: `${streamsOf('ttfb')} streams, one every 50 ms`, many: `${streamsOf('many')} concurrent streams`,
+  relay: `${streamsOf('relay')} concurrent streams of 20 s`, 'c64-audit-stdout': '64 connections, audit log to stdout',
 };
 const lines = [
   `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ` +
@@ -26,8 +27,10 @@ for (const r of rows) {
   if (!titles[r.scenario]) continue;
   const gw = r.target === 'gateway' ? [r.rssMb, r.threads] : ['', ''];
   if (r.scenario.startsWith('c')) {
+    const runs = r.runsRps && r.runsRps.length > 1
+      ? `median of ${r.runsRps.length} runs (${r.runsRps.map((v) => fmt(v, 0)).join(', ')} req/s)` : '';
     lines.push(`| ${titles[r.scenario]} | ${r.target} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.rps, 0)} req/s | ` +
-      `${r.errors} | | ${gw.join(' | ')} |`);
+      `${r.errors} | ${runs} | ${gw.join(' | ')} |`);
   } else {
     lines.push(`| ${titles[r.scenario]} (TTFB) | ${r.target} | ${fmt(r.ttfbP50)} | ${fmt(r.ttfbP99)} | ` +
       `${r.completed}/${r.streams} streams | ${r.errors} | gap p1/p50/p99 ${fmt(r.gapP1, 0)}/${fmt(r.gapP50, 0)}/${fmt(r.gapP99, 0)} ms, ` +
@@ -40,22 +43,28 @@ for (const r of rows) {
 const start = find('start', 'gateway');
 const relay = find('relay-cpu', 'gateway');
 const steady = find('relay-cpu-steady', 'gateway');
+const long = find('relay-cpu-long', 'gateway');
+const perToken = (r) => r.cpuMs * 1000 / r.tokens;
+const kernel = (r) => (r.sysMs !== undefined ? `, of which ${fmt(r.sysMs * 1000 / r.tokens, 1)} µs in the kernel` : '');
 const c64cpu = find('c64-cpu', 'gateway');
 lines.push(`| cold start to ready | gateway | ${start.coldStartMs} ms | | | | ${start.java}, ${start.javaOpts}; idle RSS ${start.idleRssMb} MB, ${start.threads} threads | ${start.idleRssMb} | ${start.threads} |`);
 if (relay) {
-  const perToken = relay.cpuMs * 1000 / relay.tokens;
   let relayOnly = '';
   if (c64cpu) {
     const perRequest = c64cpu.cpuMs / c64cpu.requests;
     relayOnly = `; less ${fmt(perRequest, 3)} ms per request (the 64-connection run's CPU per request): ` +
       `${fmt((relay.cpuMs - perRequest * relay.streams) * 1000 / relay.tokens, 1)} µs per token`;
   }
-  lines.push(`| relay CPU, ${many.slice(1)} streams | gateway | | | | | ${relay.cpuMs} ms CPU for ${relay.tokens} tokens = ` +
-    `${fmt(perToken, 1)} µs per token${relayOnly} | | |`);
+  lines.push(`| relay CPU, ${relay.streams} streams, whole run | gateway | | | | | ${relay.cpuMs} ms CPU for ${relay.tokens} tokens = ` +
+    `${fmt(perToken(relay), 1)} µs per token, starting and ending each stream included${relayOnly} | | |`);
   if (steady) {
-    lines.push(`| relay CPU, all streams open | gateway | | | | | ${steady.cpuMs} ms CPU from 2.5 s to 4.0 s for ${steady.tokens} tokens = ` +
-      `${fmt(steady.cpuMs * 1000 / steady.tokens, 1)} µs per token | | |`);
+    lines.push(`| relay CPU, ${relay.streams} streams, all open | gateway | | | | | ${steady.cpuMs} ms CPU from 2.5 s to 4.0 s for ${steady.tokens} tokens = ` +
+      `${fmt(perToken(steady), 1)} µs per token${kernel(steady)} | | |`);
   }
+}
+if (long) {
+  lines.push(`| relay CPU, ${long.streams} streams of 20 s | gateway | | | | | ${long.cpuMs} ms CPU from 4 s to 19 s for ${long.tokens} tokens = ` +
+    `${fmt(perToken(long), 1)} µs per token${kernel(long)} | | |`);
 }
 
 const checks = [];
@@ -66,12 +75,12 @@ const g64 = find('c64', 'gateway'), n64 = find('c64', 'nginx'), p64 = find('c64'
 if (g64 && n64) check('64 connections ≥ 25% of nginx proxy', g64.rps >= 0.25 * n64.rps, `${fmt(g64.rps / n64.rps * 100, 1)}%`);
 if (g64 && p64) check('64 connections ≥ 20× peer', g64.rps >= 20 * p64.rps, `${fmt(g64.rps / p64.rps, 1)}×`);
 if (g64) check('64 connections p99 ≤ 20 ms', g64.p99 <= 20, `${fmt(g64.p99, 2)} ms`);
-const gs = find('s20', 'gateway'), ds = find('s20', 'direct');
+const gs = find('ttfb', 'gateway'), ds = find('ttfb', 'direct');
 if (gs && ds) {
   check('streaming TTFB ≤ direct + 2 ms', gs.ttfbP50 <= ds.ttfbP50 + 2, `p50 ${fmt(gs.ttfbP50)} vs ${fmt(ds.ttfbP50)} + 2 ms`);
   check('streaming tokens spaced as sent', gs.gapsNearSent >= 99 && gs.outOfOrder === 0, `${fmt(gs.gapsNearSent, 1)}% of gaps within ±50 ms of 100 ms, ${gs.outOfOrder} out of order`);
 }
-const gm = find(many, 'gateway');
+const gm = find('many', 'gateway');
 if (gm) {
   check(`${gm.streams} streams all complete, zero errors, in order`, gm.completed === gm.streams && gm.errors === 0 && gm.outOfOrder === 0,
     `${gm.completed}/${gm.streams}, ${gm.errors} errors, ${gm.outOfOrder} out of order, ${fmt(gm.gapsNearSent, 1)}% of gaps within ±50 ms`);
@@ -80,8 +89,9 @@ if (gm) {
   check(`${gm.streams} streams RSS ≤ 512 MB`, gm.rssMb <= 512, `${gm.rssMb} MB peak`);
   check(`${gm.streams} streams threads bounded`, gm.threads < 200, `${gm.threads} peak`);
 }
-if (relay) check('relay CPU ≤ 20 µs per token', relay.cpuMs * 1000 / relay.tokens <= 20, `${fmt(relay.cpuMs * 1000 / relay.tokens, 1)} µs (all CPU of the run)` +
-  (steady ? `; ${fmt(steady.cpuMs * 1000 / steady.tokens, 1)} µs while all streams are open` : ''));
+// per relayed token: over the long streams' 15 s in which every stream is open and none starts or ends
+if (long) check('relay CPU ≤ 20 µs per token', perToken(long) <= 20, `${fmt(perToken(long), 1)} µs over 15 s of ${long.streams} open streams` +
+  (relay ? `; ${fmt(perToken(relay), 1)} µs over the 4-s streams' whole run, their start and end included` : ''));
 check('cold start to ready ≤ 3 s', start.coldStartMs <= 3000, `${start.coldStartMs} ms, idle RSS ${start.idleRssMb} MB`);
 const audit = find('c64-audit-stdout', 'gateway');
 if (audit && g64) checks.push(`- audit log cost: ${fmt(g64.rps, 0)} req/s with the audit log to a file, ${fmt(audit.rps, 0)} req/s to stdout (discarded)`);
