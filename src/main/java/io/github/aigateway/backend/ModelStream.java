@@ -33,7 +33,7 @@ public final class ModelStream implements Cancellable {
 
     /** Handles one line of the body, on the event loop; returns false once the stream's own end has come. */
     @FunctionalInterface
-    public interface LineHandler {
+    interface LineHandler {
         boolean line(String line) throws Exception;
     }
 

@@ -89,12 +89,12 @@ public class OpenAiStreamRelay {
             this.control = control;
         }
 
-        /** One line of the stream; false once {@code [DONE]} has ended it, or GitLab has gone. */
-        boolean line(String line) {
+        /** One line of the stream; false once {@code [DONE]} has ended it. */
+        boolean line(String line) throws IOException {
             if (out.clientGone()) {
                 // the disconnect normally stopped the call already; this covers a response without a close handler
                 control.stop(StopReason.CLIENT_DISCONNECTED);
-                return false;
+                throw new IOException("GitLab closed the connection");
             }
             if (!line.startsWith("data:")) {
                 return true;
