@@ -18,7 +18,8 @@ const titles = {
 const lines = [
   `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ` +
     `${Math.round(os.totalmem() / 2 ** 30)} GiB, ${fs.readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="(.*)"/)[1]}; ${peerNote}; ` +
-    `load average before ${find('load-before', 'machine')?.loadavg}, after ${find('load-after', 'machine')?.loadavg}`,
+    `load average before ${find('load-before', 'machine')?.loadavg}, after ${find('load-after', 'machine')?.loadavg}; ` +
+    `a fixed CPU loop took ${find('load-before', 'machine')?.probeMs} ms before, ${find('load-after', 'machine')?.probeMs} ms after`,
   '',
   '| scenario | target | p50 ms | p99 ms | throughput | errors | detail | gateway RSS MB | gateway threads |',
   '|---|---|---|---|---|---|---|---|---|',
