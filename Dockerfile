@@ -28,6 +28,11 @@ COPY application.properties ./
 COPY routes routes/
 COPY catalog catalog/
 COPY prompts prompts/
+# JDK 25's AOT cache (JEP 483, 514): one start of the gateway here records the classes it loads and links, and
+# every container start maps them instead (cold start to ready 3.1-3.6 s -> 1.6-1.8 s on 2 vCPU, README
+# "Performance"). A cache that no longer matches the jar or the JVM is reported once and skipped, never fatal.
+RUN CAMEL_MAIN_DURATIONMAXSECONDS=2 java -XX:AOTCacheOutput=/app/ai-gateway.aot -jar /app/ai-gateway.jar \
+      >/tmp/aot-training.log 2>&1 || { cat /tmp/aot-training.log; exit 1; }; rm -f /tmp/aot-training.log
 USER 10001:10001
 ENV AIGW_FASTAPI__API_PORT=5052 \
     AIGW_FASTAPI__METRICS_PORT=8082 \
@@ -37,4 +42,4 @@ EXPOSE 5052 8082
 # The Temurin JRE image has neither curl nor wget, so bash asks for the liveness page itself
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${AIGW_FASTAPI__API_PORT} && printf 'GET /monitoring/healthz HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
-ENTRYPOINT ["java", "-jar", "/app/ai-gateway.jar"]
+ENTRYPOINT ["java", "-XX:AOTCache=/app/ai-gateway.aot", "-jar", "/app/ai-gateway.jar"]

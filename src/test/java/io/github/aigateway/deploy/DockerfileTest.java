@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.github.aigateway.deploy.DockerfileInstructions.Instruction;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DockerfileTest {
 
-    private record Instruction(String keyword, String arguments) {
-    }
-
-    private final List<Instruction> instructions = parse(Path.of("Dockerfile"));
+    private final DockerfileInstructions dockerfile = DockerfileInstructions.read(Path.of("Dockerfile"));
+    private final List<Instruction> instructions = dockerfile.all();
 
     @Test
     void base_images_are_pinned_to_a_release() {
@@ -40,7 +36,7 @@ class DockerfileTest {
 
     @Test
     void the_runtime_stage_runs_as_a_numeric_non_root_user() {
-        List<Instruction> runtime = runtimeStage();
+        List<Instruction> runtime = dockerfile.runtimeStage();
         List<String> users = runtime.stream().filter(i -> i.keyword().equals("USER")).map(Instruction::arguments).toList();
 
         assertThat(users).hasSize(1);
@@ -76,7 +72,30 @@ class DockerfileTest {
     @Test
     void both_ports_are_exposed_and_the_entrypoint_is_exec_form() {
         assertThat(arguments("EXPOSE")).containsExactly("5052 8082");
-        assertThat(arguments("ENTRYPOINT")).containsExactly("[\"java\", \"-jar\", \"/app/ai-gateway.jar\"]");
+        assertThat(arguments("ENTRYPOINT"))
+                .containsExactly("[\"java\", \"-XX:AOTCache=/app/ai-gateway.aot\", \"-jar\", \"/app/ai-gateway.jar\"]");
+    }
+
+    @Test
+    void the_aot_cache_is_recorded_as_root_after_every_file_the_gateway_loads_is_in_place() {
+        List<Instruction> runtime = dockerfile.runtimeStage();
+        int training = -1;
+        for (int i = 0; i < runtime.size(); i++) {
+            if (runtime.get(i).arguments().contains("-XX:AOTCacheOutput=/app/ai-gateway.aot")) {
+                training = i;
+            }
+        }
+        int lastCopy = -1;
+        for (int i = 0; i < runtime.size(); i++) {
+            if (runtime.get(i).keyword().equals("COPY")) {
+                lastCopy = i;
+            }
+        }
+
+        assertThat(training).isPositive();
+        assertThat(runtime.get(training).keyword()).isEqualTo("RUN");
+        // a jar copied after the training would not match the cache; /app is root's, so before USER
+        assertThat(training).isGreaterThan(lastCopy).isLessThan(indexOf(runtime, "USER"));
     }
 
     @Test
@@ -118,16 +137,6 @@ class DockerfileTest {
         return List.of(new ObjectMapper().readValue(json, String[].class));
     }
 
-    private List<Instruction> runtimeStage() {
-        int lastFrom = 0;
-        for (int i = 0; i < instructions.size(); i++) {
-            if (instructions.get(i).keyword().equals("FROM")) {
-                lastFrom = i;
-            }
-        }
-        return instructions.subList(lastFrom, instructions.size());
-    }
-
     private static int indexOf(List<Instruction> stage, String keyword) {
         for (int i = 0; i < stage.size(); i++) {
             if (stage.get(i).keyword().equals(keyword)) {
@@ -138,33 +147,6 @@ class DockerfileTest {
     }
 
     private List<String> arguments(String keyword) {
-        return instructions.stream().filter(i -> i.keyword().equals(keyword)).map(Instruction::arguments).toList();
-    }
-
-    /** Instructions with continuation lines joined and comments dropped, as Docker reads them. */
-    private static List<Instruction> parse(Path dockerfile) {
-        List<Instruction> parsed = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        try {
-            for (String line : Files.readAllLines(dockerfile)) {
-                String trimmed = line.strip();
-                if (trimmed.startsWith("#") || (trimmed.isEmpty() && current.isEmpty())) {
-                    continue;
-                }
-                if (trimmed.endsWith("\\")) {
-                    current.append(trimmed, 0, trimmed.length() - 1).append(' ');
-                    continue;
-                }
-                current.append(trimmed);
-                String instruction = current.toString().replaceAll("\\s+", " ").strip();
-                int space = instruction.indexOf(' ');
-                parsed.add(new Instruction(instruction.substring(0, space).toUpperCase(Locale.ROOT),
-                        instruction.substring(space + 1)));
-                current.setLength(0);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return parsed;
+        return dockerfile.arguments(keyword);
     }
 }
