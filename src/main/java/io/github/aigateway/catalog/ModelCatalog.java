@@ -70,16 +70,16 @@ public class ModelCatalog {
         return loaded;
     }
 
-    /**
-     * Refuses, with 422, a family/feature pair the catalog marks unsupported. Where the served model
-     * name matches models of the table, their support decides; otherwise the family supports a feature
-     * when any of its models does.
-     */
     /** The provider that serves the call, by name ({@code OPENAI_COMPATIBLE}, {@code BEDROCK}, {@code AZURE}): what the model router routes on. */
     public String provider(ModelCall call) {
         return call.provider();
     }
 
+    /**
+     * Refuses, with 422, a family/feature pair the catalog marks unsupported. Where the served model
+     * name matches models of the table, their support decides; otherwise the family supports a feature
+     * when any of its models does.
+     */
     public void requireSupport(ModelCall call) {
         Feature feature = call.feature();
         ModelSelection model = call.model();

@@ -32,16 +32,18 @@ class AotCacheIT {
         Files.deleteIfExists(cache);
 
         String training = atTarget(dockerfile.run("-XX:AOTCacheOutput="));
-        Process trained = start(List.of("bash", "-c", training), target.resolve("aot-training-it.log"), false);
+        Process trained = start(List.of("bash", "-c", training), target.resolve("aot-training-it.log"));
         assertThat(trained.waitFor(180, TimeUnit.SECONDS)).as("training start ended").isTrue();
         assertThat(trained.exitValue()).as("see target/aot-training-it.log").isZero();
         assertThat(cache).isNotEmptyFile();
 
         List<String> entrypoint = new ArrayList<>(List.of(new ObjectMapper()
                 .readValue(atTarget(dockerfile.arguments("ENTRYPOINT").get(0)), String[].class)));
+        // the process is looked up on the test's PATH, not the child's: name this JVM's java
+        entrypoint.set(0, javaBin + File.separator + entrypoint.get(0));
         entrypoint.add(1, "-XX:AOTMode=on");
         Path log = target.resolve("aot-start-it.log");
-        Process started = start(entrypoint, log, true);
+        Process started = start(entrypoint, log);
         assertThat(started.waitFor(60, TimeUnit.SECONDS)).as("start with the cache ended").isTrue();
 
         assertThat(started.exitValue()).as("see target/aot-start-it.log").isZero();
@@ -53,12 +55,8 @@ class AotCacheIT {
     }
 
     /** Runs in the checkout, whose routes, catalog, prompts and properties are the image's /app copies. */
-    private Process start(List<String> command, Path log, boolean resolveJava) throws Exception {
-        List<String> resolved = new ArrayList<>(command);
-        if (resolveJava) {
-            resolved.set(0, javaBin + File.separator + resolved.get(0));
-        }
-        ProcessBuilder builder = new ProcessBuilder(resolved).redirectErrorStream(true).redirectOutput(log.toFile());
+    private Process start(List<String> command, Path log) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("PATH", javaBin + File.pathSeparator + System.getenv("PATH"));
         builder.environment().put("AIGW_FASTAPI__API_PORT", API_PORT);
         builder.environment().put("CAMEL_MAIN_DURATIONMAXSECONDS", "1");
