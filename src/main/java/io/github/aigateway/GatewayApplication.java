@@ -1,6 +1,7 @@
 package io.github.aigateway;
 
 import io.github.aigateway.demo.DemoModelServer;
+import io.github.aigateway.demo.DemoRequests;
 import io.github.aigateway.server.WorkerPoolFactory;
 import io.github.aigateway.troubleshoot.Troubleshoot;
 import java.io.FileDescriptor;
@@ -13,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +61,7 @@ public final class GatewayApplication {
             model = DemoModelServer.start(Integer.parseInt(env("AIGW_DEMO_MODEL_PORT", "5099")));
             LOG.warn("DEMO MODE: a canned model '{}' answers at {} (not a real model)",
                     DemoModelServer.MODEL, model.endpoint());
+            printDemoCallsWhenStarted(main, model.endpoint());
         }
         // camel-main stops gracefully on SIGTERM (requests and streams in flight answered, the audit log
         // written) in its own shutdown hook, but the JVM would still report status 143. This hook waits for
@@ -78,6 +82,17 @@ public final class GatewayApplication {
         }
         // threads a failed start left behind (listeners already open) must not keep the JVM alive either
         exitWhenStopped(stopped, exitCode);
+    }
+
+    /** Once the routes serve, prints a ready-to-paste curl line for each kind of answer, on standard output. */
+    private static void printDemoCallsWhenStarted(Main main, String modelEndpoint) {
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                String port = started.getCamelContext().resolvePropertyPlaceholders("{{camel.server.port}}");
+                System.out.println(DemoRequests.banner("http://127.0.0.1:" + port, modelEndpoint));
+            }
+        });
     }
 
     private static void exitWhenStopped(CountDownLatch stopped, AtomicInteger exitCode) {
