@@ -2,6 +2,7 @@ package io.github.aigateway;
 
 import io.github.aigateway.demo.DemoModelServer;
 import io.github.aigateway.demo.DemoRequests;
+import io.github.aigateway.server.TrustedCertificates;
 import io.github.aigateway.server.WorkerPoolFactory;
 import io.github.aigateway.troubleshoot.Troubleshoot;
 import java.io.FileDescriptor;
@@ -39,6 +40,14 @@ public final class GatewayApplication {
         if (args.length > 0 && args[0].equals("troubleshoot")) {
             PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
             System.exit(Troubleshoot.run(List.of(args).subList(1, args.length), System.getenv(), out));
+        }
+        try {
+            TrustedCertificates.install(System.getenv())
+                    .ifPresent(bundle -> LOG.info("Trusting the CA bundle {}", bundle.describe()));
+        } catch (IllegalStateException e) {
+            LOG.error("The gateway failed to start: {}", e.getMessage());
+            LogManager.shutdown();
+            System.exit(1);
         }
         List<String> camelArgs = new ArrayList<>(List.of(args));
         boolean demo = camelArgs.remove("--demo");

@@ -1,5 +1,6 @@
 package io.github.aigateway.troubleshoot;
 
+import io.github.aigateway.server.TrustedCertificates;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,8 +32,10 @@ public final class Troubleshoot {
             out.println(Options.USAGE);
             return 2;
         }
+        List<CheckResult> results = new ArrayList<>();
+        results.add(caBundle(env));
         Probe probe = new Probe();
-        List<CheckResult> results = new ArrayList<>(new GitLabChecks(probe, env).run());
+        results.addAll(new GitLabChecks(probe, env).run());
         GatewayChecks gateway = new GatewayChecks(probe, options);
         List<CheckResult> health = gateway.health();
         results.addAll(health);
@@ -46,6 +49,19 @@ public final class Troubleshoot {
                 SECRET_VARIABLES.stream().map(env::get)).toList());
         report.print(results, summary(options, env));
         return results.stream().anyMatch(CheckResult::failed) ? 1 : 0;
+    }
+
+    /** Trusts the CA bundle the gateway would trust, so every check sees the servers as the gateway does. */
+    private static CheckResult caBundle(Map<String, String> env) {
+        try {
+            return TrustedCertificates.install(env)
+                    .map(bundle -> CheckResult.pass("CA bundle", bundle.describe()))
+                    .orElseGet(() -> CheckResult.pass("CA bundle", "the JVM's CAs only (set SSL_CERT_FILE to a PEM "
+                            + "bundle to trust a private CA as well)"));
+        } catch (IllegalStateException e) {
+            return CheckResult.fail("CA bundle", e.getMessage(),
+                    "point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) at a readable file of PEM certificates");
+        }
     }
 
     private static Map<String, String> summary(Options options, Map<String, String> env) {

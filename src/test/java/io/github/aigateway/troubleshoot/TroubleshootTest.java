@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -208,6 +209,33 @@ class TroubleshootTest {
         assertThat(output).doesNotContain(KEY).doesNotContain("4711")
                 .contains("model API key               given (hidden)")
                 .contains("rejected Bearer ****");
+    }
+
+    @Test
+    void says_which_ca_bundle_is_trusted_and_fails_on_one_it_cannot_read() {
+        troubleshoot();
+        assertThat(output).containsPattern(row("✔", "CA bundle", "the JVM's CAs only"));
+
+        env.put("REQUESTS_CA_BUNDLE", "/nonexistent/ca.pem");
+        assertThat(troubleshoot()).isEqualTo(1);
+        assertThat(output).containsPattern(row("✖", "CA bundle",
+                "cannot read the CA bundle REQUESTS_CA_BUNDLE=/nonexistent/ca.pem"))
+                .contains("fix: point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) at a readable file of PEM certificates");
+    }
+
+    @Test
+    void a_gitlab_whose_certificate_is_not_trusted_shows_the_certificate_error() throws Exception {
+        WireMockServer untrusted = new WireMockServer(wireMockConfig().httpDisabled(true).dynamicHttpsPort());
+        untrusted.start();
+        try {
+            env.put("AIGW_GITLAB_URL", "https://localhost:" + untrusted.httpsPort());
+
+            assertThat(troubleshoot()).isEqualTo(1);
+            assertThat(output).contains("✖  GitLab OIDC discovery").contains("TLS handshake failed (").contains("PKIX path building failed")
+                    .contains("the CA bundle (SSL_CERT_FILE: a PEM file with the CA that signed GitLab's certificate)");
+        } finally {
+            untrusted.stop();
+        }
     }
 
     @Test
