@@ -51,6 +51,7 @@ class PackagedJarIT {
         start.environment().put("AIGW_FASTAPI__API_PORT", String.valueOf(PORT));
         start.environment().put("AIGW_DEMO_MODEL_PORT", "15199");
         start.environment().put("AIGW_FASTAPI__METRICS_PORT", "15302");
+        start.environment().put("AIGW_EXTENSIONS_DIR", Path.of("src/test/resources/extensions").toAbsolutePath().toString());
         gateway = start.start();
         GatewayClient client = new GatewayClient(PORT);
         awaitHealthy(client);
@@ -69,6 +70,8 @@ class PackagedJarIT {
                 "/v1/prompts/chat/explain_code");
         assertThat(answers.values()).allSatisfy(answer -> assertThat(answer.statusCode()).isEqualTo(200));
         HttpResponse<String> response = answers.get("/v2/code/completions");
+        // the extension folder's route, loaded after the packaged core routes
+        assertThat(client.get("/site/ping").body()).isEqualTo("{\"site\":\"ok\"}");
         assertThat(response.body()).contains("\"choices\":[{\"text\":\"return \\\"Hello from the demo model\\\"\"");
         assertThat(answers.get("/v4/code/suggestions").headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/event-stream"));
