@@ -152,6 +152,20 @@ class GitLabFeaturePromptsRouteTest {
     }
 
     @Test
+    void review_merge_request_without_a_diff_is_refused_before_any_model_call() {
+        modelAnswers("<review></review>");
+
+        HttpResponse<String> response = gateway.post("/v1/prompts/review_merge_request", """
+                {"inputs": {"mr_title": "t", "mr_description": "d"}, "prompt_version": "^1.0.0", "model_metadata": %s}
+                """.formatted(metadata("mistral")));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.body())
+                .isEqualTo("{\"detail\":\"Prompt template 'review_merge_request/default' needs the input 'diff_lines'\"}");
+        vllm.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));
+    }
+
+    @Test
     void summarize_review_answers_the_note_as_the_model_wrote_it() throws Exception {
         // SummarizeReview#draft_notes_content: "Comment: <note>\n" per draft note, joined by "\n"
         String notes = "Comment: This charges twice when the first call succeeds.\n\nComment: Why is `rescue nil` needed?\n";
