@@ -47,7 +47,7 @@ final class DocsIndex {
     /** GitLab's documentation parser's {@code source_type} for documentation pages. */
     private static final String SOURCE_TYPE = "doc";
     /** Distinct query words used: a question is a few dozen; 400,000 characters of it would be thousands. */
-    static final int MAX_QUERY_TERMS = 64;
+    private static final int MAX_QUERY_TERMS = 64;
     private static final String HEADINGS = "headings";
     private static final String CONTENT = "content";
     private static final String CHUNK = "chunk";
@@ -82,13 +82,15 @@ final class DocsIndex {
         List<Path> files = DocsFolder.markdownFiles(folder);
         try (IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzer))) {
             for (Path file : files) {
-                String markdown = Files.readString(file, StandardCharsets.UTF_8);
+                byte[] bytes = Files.readAllBytes(file);
+                // a byte that is not UTF-8 becomes U+FFFD rather than costing the whole index
+                String markdown = new String(bytes, StandardCharsets.UTF_8);
                 String source = folder.relativize(file).toString().replace('\\', '/');
                 MarkdownPage page = MarkdownPage.parse(markdown);
                 Map<String, String> metadata = new LinkedHashMap<>();
                 metadata.put("title", page.title());
                 // GitLab's parser names the page's SHA-256 "md5sum"
-                metadata.put("md5sum", hex("SHA-256", markdown));
+                metadata.put("md5sum", hex("SHA-256", bytes));
                 metadata.put("source", source);
                 metadata.put("source_type", SOURCE_TYPE);
                 metadata.put("source_url", root + "/" + source.substring(0, source.length() - ".md".length()));
@@ -101,7 +103,8 @@ final class DocsIndex {
                     document.add(new StoredField(CHUNK, chunks.size()));
                     writer.addDocument(document);
                     // lower-case hex: the only id shape Rails finds again in the model's "ATTRS: CNT-IDX-<id>"
-                    chunks.add(new DocsResult(hex("MD5", source + "#" + i), chunk.text(), shared));
+                    chunks.add(new DocsResult(hex("MD5", (source + "#" + i).getBytes(StandardCharsets.UTF_8)),
+                            chunk.text(), shared));
                 }
             }
         }
@@ -165,9 +168,9 @@ final class DocsIndex {
         return CharArraySet.unmodifiableSet(words);
     }
 
-    private static String hex(String algorithm, String text) {
+    private static String hex(String algorithm, byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
         }
