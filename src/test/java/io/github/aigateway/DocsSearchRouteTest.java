@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15109", "camel.server.host=127.0.0.1",
+        properties = {"camel.server.port=15471", "camel.server.host=127.0.0.1",
             "gateway.auth.gitlab-url={{sys:aigw.test.docs.gitlab-url}}",
             "gateway.docs.directory=src/test/resources/gitlab-docs",
             "gateway.docs.web-root-url=https://gitlab.example.com/help/"})
@@ -40,7 +40,7 @@ class DocsSearchRouteTest {
     private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":(\\d+)}}$");
 
     private final RSAKey gitlabKey = FakeGitLab.newKey("gitlab-key-1");
-    private final GatewayClient gateway = new GatewayClient(15109);
+    private final GatewayClient gateway = new GatewayClient(15471);
 
     @BeforeAll
     void pointTheGatewayAtTheFakeGitLab() {

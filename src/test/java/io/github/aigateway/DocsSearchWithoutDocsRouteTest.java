@@ -11,14 +11,14 @@ import org.junit.jupiter.api.TestInstance;
 /** Documentation search with no docs configured (AIGW_DOCS_DIR unset): GitLab's empty result, said once at start. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15110", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true",
+        properties = {"camel.server.port=15472", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true",
             "gateway.docs.directory="})
 class DocsSearchWithoutDocsRouteTest {
 
     /** Attached when JUnit loads the class, before the gateway starts. */
     private static final CapturedLog START_LOG = CapturedLog.capture();
 
-    private final GatewayClient gateway = new GatewayClient(15110);
+    private final GatewayClient gateway = new GatewayClient(15472);
 
     @AfterAll
     static void detach() {
