@@ -36,6 +36,7 @@ public final class Troubleshoot {
         results.add(caBundle(env));
         Probe probe = new Probe();
         results.addAll(new GitLabChecks(probe, env).run());
+        results.add(DocsChecks.run(env));
         GatewayChecks gateway = new GatewayChecks(probe, options);
         List<CheckResult> health = gateway.health();
         results.addAll(health);
@@ -73,6 +74,7 @@ public final class Troubleshoot {
         summary.put("model API key", options.apiKey() == null ? "not given" : "given (hidden)");
         summary.put("AIGW_GITLAB_URL", env.getOrDefault("AIGW_GITLAB_URL", "not set"));
         summary.put("AIGW_AUTH__BYPASS_EXTERNAL", env.getOrDefault("AIGW_AUTH__BYPASS_EXTERNAL", "not set"));
+        summary.put("AIGW_DOCS_DIR", env.getOrDefault("AIGW_DOCS_DIR", "not set"));
         for (String name : List.of("AWS_REGION_NAME", "AWS_REGION")) {
             summary.put(name, env.getOrDefault(name, "not set"));
         }

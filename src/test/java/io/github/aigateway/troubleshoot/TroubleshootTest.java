@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The troubleshoot command against WireMock as GitLab, as the gateway and as vLLM / Azure. */
 class TroubleshootTest {
@@ -186,6 +188,37 @@ class TroubleshootTest {
         assertThat(troubleshoot()).isZero();
         assertThat(output).doesNotContain("GitLab URL").contains("⚠  Authentication")
                 .contains("anyone who reaches the gateway can use the models through it");
+    }
+
+    @Test
+    void documentation_search_without_docs_is_flagged_and_named_in_the_summary() {
+        assertThat(troubleshoot()).isZero();
+        assertThat(output).containsPattern(row("⚠", "Documentation search", "AIGW_DOCS_DIR is not set: Duo Chat's "
+                        + "documentation questions get no results and are answered from the model's own knowledge"))
+                .contains("fix: set AIGW_DOCS_DIR to a copy of GitLab's doc folder")
+                .containsPattern("(?m)^  AIGW_DOCS_DIR +not set$");
+    }
+
+    @Test
+    void documentation_search_counts_the_pages_of_the_docs_folder() {
+        env.put("AIGW_DOCS_DIR", "src/test/resources/gitlab-docs");
+
+        assertThat(troubleshoot()).isZero();
+        assertThat(output).containsPattern(row("✔", "Documentation search", "3 Markdown pages in src/test/resources/gitlab-docs"))
+                .containsPattern("(?m)^  AIGW_DOCS_DIR +src/test/resources/gitlab-docs$");
+    }
+
+    @Test
+    void documentation_search_on_a_missing_folder_fails(@TempDir Path empty) {
+        env.put("AIGW_DOCS_DIR", empty.resolve("docs").toString());
+
+        assertThat(troubleshoot()).isEqualTo(1);
+        assertThat(output).containsPattern(row("✖", "Documentation search", "AIGW_DOCS_DIR=" + empty.resolve("docs")
+                + " is not a readable folder, so the gateway refuses to start"));
+
+        env.put("AIGW_DOCS_DIR", empty.toString());
+        assertThat(troubleshoot()).isZero();
+        assertThat(output).containsPattern(row("⚠", "Documentation search", empty + " holds no Markdown pages"));
     }
 
     @Test
