@@ -244,7 +244,7 @@ class ResilienceRouteTest {
         assertThat(response.statusCode()).isEqualTo(200);
         String[] events = response.body().split("\n");
         assertThat(events).hasSize(2);
-        assertThat(events[0]).isEqualTo("{\"type\":\"final_answer_delta\",\"data\":{\"text\":\"Par\"}}");
+        assertThat(events[0]).isEqualTo("{\"type\": \"final_answer_delta\", \"data\": {\"text\": \"Par\"}}");
         JsonNode error = JSON.readTree(events[1]);
         assertThat(error.path("type").asText()).isEqualTo("error");
         assertThat(error.path("data").path("message").asText()).contains("idle_timeout");
