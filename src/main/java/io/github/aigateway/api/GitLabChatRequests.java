@@ -37,10 +37,18 @@ public class GitLabChatRequests {
         JsonNode metadata = body.object(root, "model_metadata", true);
         body.check();
         int lastUser = -1;
+        List<String> categories = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
-            if ("user".equals(messages.get(i).path("role").asText())) {
+            JsonNode message = messages.get(i);
+            String role = message.path("role").asText();
+            if ("user".equals(role)) {
                 lastUser = i;
             }
+            JsonNode steps = message.get("agent_scratchpad");
+            if (steps != null && !steps.isNull() && !"assistant".equals(role)) {
+                throw new GatewayException(400, "agent_scratchpad can only be present when role is ASSISTANT");
+            }
+            message.path("additional_context").forEach(item -> categories.add(item.path("category").asText("")));
         }
         if (lastUser < 0) {
             throw RequestValidationException.of("missing", "A user message is required", "body", "messages");
@@ -61,6 +69,9 @@ public class GitLabChatRequests {
         for (int i = lastUser + 1; i < messages.size(); i++) {
             for (JsonNode step : messages.get(i).path("agent_scratchpad")) {
                 JsonNode action = step.path("action");
+                if (!action.isObject()) {
+                    continue; // GitLab's gateway replays only steps that chose a tool
+                }
                 scratchpad.add(new ScratchpadStep(action.path("thought").asText(""), action.path("tool").asText(""),
                         action.path("tool_input").asText(""), step.path("observation").asText("")));
             }
@@ -80,7 +91,7 @@ public class GitLabChatRequests {
         }
         ModelSelection model = model(body, metadata);
         return new ChatAgentRequest(model, history, question, map(current.get("context")),
-                map(current.get("current_file")), additional, scratchpad, unavailable);
+                map(current.get("current_file")), additional, scratchpad, unavailable, categories);
     }
 
     /** {@code POST /v1/prompts/{prompt_id}}: the id is the rest of the path, slashes or {@code %2F}. */
