@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One ReAct step of Duo Chat ({@code POST /v2/chat/agent}), from either GitLab 17.x or 18.x bodies.
+ * One ReAct step of Duo Chat ({@code POST /v2/chat/agent}), from any GitLab 17.x or 18.x body.
  *
  * @param model                the resolved model
  * @param history              earlier turns of the conversation, oldest first
@@ -18,11 +18,13 @@ import java.util.Map;
  * @param scratchpad           the tool steps already run in this turn
  * @param unavailableResources resources GitLab cannot read for this user; their tools are not offered
  * @param contextCategories    the {@code additional_context} categories of every message, earlier ones included
+ * @param earlierConversation  the conversation so far as plain text, as GitLab 17.0-17.4 sent it, or empty
  */
 public record ChatAgentRequest(ModelSelection model, List<ChatMessage> history, String question,
                                Map<String, Object> pageContext, Map<String, Object> currentFile,
                                List<Map<String, Object>> additionalContext, List<ScratchpadStep> scratchpad,
-                               List<String> unavailableResources, List<String> contextCategories)
+                               List<String> unavailableResources, List<String> contextCategories,
+                               String earlierConversation)
         implements ScopedRequest {
 
     /** One tool step: what the model thought and chose, and what the tool returned. */
