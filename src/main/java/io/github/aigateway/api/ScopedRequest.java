@@ -15,4 +15,12 @@ public interface ScopedRequest {
     default List<String> anyOfScopes() {
         return List.of();
     }
+
+    /**
+     * What a 403 for a missing {@code scope} names ({@code Unauthorized to access <thing>}), or null for the
+     * gateway's usual name of the feature.
+     */
+    default String deniedThing(String scope) {
+        return null;
+    }
 }

@@ -194,11 +194,15 @@ public class GitLabAuth implements CamelContextAware {
                 throw new IllegalStateException("the route must call gitlabAuth.authenticate before requireScope");
             }
             if (anyOf.stream().noneMatch(user::can)) {
-                throw new GatewayException(403, "Unauthorized to access " + DENIED_THING.getOrDefault(anyOf.get(0),
-                        anyOf.get(0)));
+                throw new GatewayException(403, "Unauthorized to access " + deniedThing(request, anyOf.get(0)));
             }
         }
-        request.requiredScopes().forEach(scope -> requireScope(exchange, scope));
+        request.requiredScopes().forEach(scope -> requireScopes(exchange, List.of(scope), deniedThing(request, scope)));
+    }
+
+    private static String deniedThing(ScopedRequest request, String scope) {
+        String thing = request.deniedThing(scope);
+        return thing != null ? thing : DENIED_THING.getOrDefault(scope, scope);
     }
 
     /**
