@@ -23,6 +23,10 @@ public class GitLabChatRequests {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
     private static final Pattern PROMPT_ID = Pattern.compile("[a-z0-9_]+(?:/[a-z0-9_]+)*");
+    /** The {@code additional_context} categories GitLab's gateway accepts (its {@code AdditionalContext} model). */
+    private static final List<String> CONTEXT_CATEGORIES = List.of("file", "snippet", "merge_request", "issue",
+            "dependency", "local_git", "terminal", "repository", "directory", "os_information",
+            "agent_user_environment");
     private static final Set<String> CHAT_INVOKABLES = Set.of("agent", "explain_code", "write_tests",
             "refactor_code", "explain_vulnerability", "summarize_comments", "troubleshoot_job");
 
@@ -54,7 +58,7 @@ public class GitLabChatRequests {
             if (steps != null && !steps.isNull() && !"assistant".equals(role)) {
                 throw new GatewayException(400, "agent_scratchpad can only be present when role is ASSISTANT");
             }
-            message.path("additional_context").forEach(item -> categories.add(item.path("category").asText("")));
+            categories.addAll(contextCategories(message.path("additional_context"), "messages", i));
         }
         if (lastUser < 0) {
             throw RequestValidationException.of("missing", "A user message is required", "body", "messages");
@@ -112,11 +116,27 @@ public class GitLabChatRequests {
             }
         }
         JsonNode additional = options.path("additional_context");
-        List<String> categories = new ArrayList<>();
-        additional.forEach(item -> categories.add(item.path("category").asText("")));
+        List<String> categories = contextCategories(additional, "options");
         return new ChatAgentRequest(model(body, metadata), history, question, map(options.get("context")),
                 map(options.get("current_file")), items(additional), optionSteps(root),
                 unavailableResources(body, root), categories, String.join("\n", earlier).strip());
+    }
+
+    /** Each item's category, one GitLab's gateway knows (else 422, as its request model answers). */
+    private static List<String> contextCategories(JsonNode additionalContext, Object... at) {
+        List<String> categories = new ArrayList<>();
+        for (int i = 0; i < additionalContext.size(); i++) {
+            String category = additionalContext.get(i).path("category").asText("");
+            if (!CONTEXT_CATEGORIES.contains(category)) {
+                List<Object> loc = new ArrayList<>(List.of("body"));
+                loc.addAll(List.of(at));
+                loc.addAll(List.of("additional_context", i, "category"));
+                throw RequestValidationException.of("literal_error", "Input should be one of: "
+                        + String.join(", ", CONTEXT_CATEGORIES), loc.toArray());
+            }
+            categories.add(category);
+        }
+        return categories;
     }
 
     /** The steps GitLab 17.x sent in {@code options.agent_scratchpad.steps}. */
