@@ -250,6 +250,20 @@ class ResilienceRouteTest {
         assertThat(error.path("data").path("message").asText()).contains("idle_timeout");
     }
 
+    @Test
+    void chat_answers_a_model_silent_from_the_start_with_an_error_event_in_a_200_stream() throws Exception {
+        FaultyModel model = model(n -> stream(List.of(), 0, false, silence()));
+        String id = requestId();
+
+        HttpResponse<String> response = gateway.post("/v2/chat/agent", chatBody(model.endpoint()), "X-Request-ID", id);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson; charset=utf-8");
+        assertThat(response.body())
+                .isEqualTo("{\"type\": \"error\", \"data\": {\"message\": \"Inference timed out\", \"retryable\": false}}\n");
+        assertThat(auditRecord(id).path("stream_outcome").asText()).isEqualTo("first_byte_timeout");
+    }
+
     // ---- broken answers ----
 
     @Test

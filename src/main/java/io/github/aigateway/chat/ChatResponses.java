@@ -7,6 +7,9 @@ import io.github.aigateway.api.ErrorReply;
 import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.backend.ModelAnswer;
 import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.resilience.ModelCallControl;
+import io.github.aigateway.resilience.ModelCalls;
+import io.github.aigateway.resilience.StopReason;
 import io.github.aigateway.stream.NdjsonStream;
 import io.github.aigateway.stream.PromptContentStream;
 import io.github.aigateway.stream.RawTextStream;
@@ -56,16 +59,20 @@ public class ChatResponses {
     /**
      * A model call for Duo Chat failed after GitLab's request was accepted: like GitLab's gateway, the answer is a
      * 200 stream that ends with an {@code error} event carrying the failure ({@code retryable} false: the gateway
-     * has retried what was safe to retry), not an HTTP error.
+     * has retried what was safe to retry), not an HTTP error. The audit record says how the stream ended.
      */
-    public void modelFailed(ChatAgentStream stream, ErrorReply error) {
+    public void modelFailed(Exchange exchange) {
+        ErrorReply error = exchange.getProperty("errorReply", ErrorReply.class);
         String detail;
         try {
             detail = JSON.readTree(error.body()).path("detail").asText(error.body());
         } catch (IOException notJson) {
             detail = error.body();
         }
-        stream.fail(detail);
+        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        StopReason stopped = control == null ? null : control.stopReason();
+        exchange.setProperty("streamOutcome", stopped != null ? stopped.outcome() : "failed: " + detail);
+        exchange.getProperty("responseStream", ChatAgentStream.class).fail(detail);
     }
 
     /**
