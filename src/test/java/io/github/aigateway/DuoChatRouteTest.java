@@ -78,7 +78,7 @@ class DuoChatRouteTest {
         model.clientSawFirstToken();
         model.tokens("Thought: I need to read", " the issue.\nAction: issue_reader\nAction", " Input: #12");
 
-        List<String> events = events(chatBody18("mistral", "", "[]"));
+        List<String> events = events(fixtureBody("v2-chat-agent/tool-action"));
 
         assertThat(events).containsExactly("{\"type\": \"action\", \"data\": {\"tool\": \"issue_reader\", \"tool_input\": \"#12\","
                 + " \"thought\": \"I need to read the issue.\"}}");
@@ -183,7 +183,7 @@ class DuoChatRouteTest {
         model.clientSawFirstToken();
         model.tokens("I am not sure ", "what you mean.");
 
-        assertThat(events(chatBody18("mistral", "", "[]")))
+        assertThat(events(fixtureBody("v2-chat-agent/plain-text-answer")))
                 .containsExactly("{\"type\": \"unknown\", \"data\": {\"text\": \"I am not sure what you mean.\"}}");
     }
 
@@ -218,6 +218,11 @@ class DuoChatRouteTest {
         assertThat(response.body()).isEqualTo("{\"detail\":\"Model family 'codestral' does not support chat:"
                 + " the model catalog has no chat prompt for it\"}");
         assertThat(model.requestBodies()).isEmpty();
+    }
+
+    /** The request body of an upstream fixture (as GitLab builds it), pointed at the scripted model. */
+    private String fixtureBody(String fixture) {
+        return UpstreamFixture.named(fixture).requestBody(model.endpoint());
     }
 
     private List<String> events(String body) throws Exception {
