@@ -66,11 +66,11 @@ class DuoChatRouteTest {
         BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
         String first = lines.readLine();
         assertThat(model.finished()).isFalse();
-        assertThat(first).isEqualTo("{\"type\":\"final_answer_delta\",\"data\":{\"text\":\"To rebase\"}}");
+        assertThat(first).isEqualTo("{\"type\": \"final_answer_delta\", \"data\": {\"text\": \"To rebase\"}}");
         model.clientSawFirstToken();
         assertThat(lines.lines().toList()).containsExactly(
-                "{\"type\":\"final_answer_delta\",\"data\":{\"text\":\" onto main,\"}}",
-                "{\"type\":\"final_answer_delta\",\"data\":{\"text\":\" run `git rebase main`.\"}}");
+                "{\"type\": \"final_answer_delta\", \"data\": {\"text\": \" onto main,\"}}",
+                "{\"type\": \"final_answer_delta\", \"data\": {\"text\": \" run `git rebase main`.\"}}");
     }
 
     @Test
@@ -78,10 +78,10 @@ class DuoChatRouteTest {
         model.clientSawFirstToken();
         model.tokens("Thought: I need to read", " the issue.\nAction: issue_reader\nAction", " Input: #12");
 
-        List<String> events = events(chatBody18("mistral", "", "[]"));
+        List<String> events = events(fixtureBody("v2-chat-agent/tool-action"));
 
-        assertThat(events).containsExactly("{\"type\":\"action\",\"data\":{\"thought\":\"I need to read the issue.\","
-                + "\"tool\":\"issue_reader\",\"tool_input\":\"#12\"}}");
+        assertThat(events).containsExactly("{\"type\": \"action\", \"data\": {\"tool\": \"issue_reader\", \"tool_input\": \"#12\","
+                + " \"thought\": \"I need to read the issue.\"}}");
     }
 
     @Test
@@ -140,7 +140,7 @@ class DuoChatRouteTest {
         List<String> events = events(chatBody18("mistral", scratchpad, "[]"));
 
         assertThat(events).containsExactly(
-                "{\"type\":\"final_answer_delta\",\"data\":{\"text\":\"The issue is about login.\"}}");
+                "{\"type\": \"final_answer_delta\", \"data\": {\"text\": \"The issue is about login.\"}}");
         JsonNode messages = JSON.readTree(model.requestBodies().get(0)).path("messages");
         assertThat(messages.path(messages.size() - 1).path("content").asText()).endsWith("""
                 Question: Summarize issue #12
@@ -171,7 +171,7 @@ class DuoChatRouteTest {
 
         List<String> events = events(body);
 
-        assertThat(events).containsExactly("{\"type\":\"final_answer_delta\",\"data\":{\"text\":\"done\"}}");
+        assertThat(events).containsExactly("{\"type\": \"final_answer_delta\", \"data\": {\"text\": \"done\"}}");
         String user = JSON.readTree(model.requestBodies().get(0)).path("messages").path(1).path("content").asText();
         assertThat(user).contains("The user is looking at a GitLab issue. Its content:\nIssue body text")
                 .contains("<question>What is in this issue?</question>")
@@ -183,8 +183,8 @@ class DuoChatRouteTest {
         model.clientSawFirstToken();
         model.tokens("I am not sure ", "what you mean.");
 
-        assertThat(events(chatBody18("mistral", "", "[]")))
-                .containsExactly("{\"type\":\"unknown\",\"data\":{\"text\":\"I am not sure what you mean.\"}}");
+        assertThat(events(fixtureBody("v2-chat-agent/plain-text-answer")))
+                .containsExactly("{\"type\": \"unknown\", \"data\": {\"text\": \"I am not sure what you mean.\"}}");
     }
 
     @Test
@@ -194,7 +194,7 @@ class DuoChatRouteTest {
         List<String> events = events(chatBody18("mistral", "", "[]"));
 
         assertThat(events).hasSize(2);
-        assertThat(events.get(0)).isEqualTo("{\"type\":\"final_answer_delta\",\"data\":{\"text\":\"Partial\"}}");
+        assertThat(events.get(0)).isEqualTo("{\"type\": \"final_answer_delta\", \"data\": {\"text\": \"Partial\"}}");
         assertThat(JSON.readTree(events.get(1)).path("type").asText()).isEqualTo("error");
         assertThat(JSON.readTree(events.get(1)).path("data").path("retryable").asBoolean()).isFalse();
         assertThat(JSON.readTree(events.get(1)).path("data").path("message").asText()).contains("engine overloaded");
@@ -218,6 +218,11 @@ class DuoChatRouteTest {
         assertThat(response.body()).isEqualTo("{\"detail\":\"Model family 'codestral' does not support chat:"
                 + " the model catalog has no chat prompt for it\"}");
         assertThat(model.requestBodies()).isEmpty();
+    }
+
+    /** The request body of an upstream fixture (as GitLab builds it), pointed at the scripted model. */
+    private String fixtureBody(String fixture) {
+        return UpstreamFixture.named(fixture).requestBody(model.endpoint());
     }
 
     private List<String> events(String body) throws Exception {

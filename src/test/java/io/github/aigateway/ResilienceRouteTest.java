@@ -244,10 +244,24 @@ class ResilienceRouteTest {
         assertThat(response.statusCode()).isEqualTo(200);
         String[] events = response.body().split("\n");
         assertThat(events).hasSize(2);
-        assertThat(events[0]).isEqualTo("{\"type\":\"final_answer_delta\",\"data\":{\"text\":\"Par\"}}");
+        assertThat(events[0]).isEqualTo("{\"type\": \"final_answer_delta\", \"data\": {\"text\": \"Par\"}}");
         JsonNode error = JSON.readTree(events[1]);
         assertThat(error.path("type").asText()).isEqualTo("error");
         assertThat(error.path("data").path("message").asText()).contains("idle_timeout");
+    }
+
+    @Test
+    void chat_answers_a_model_silent_from_the_start_with_an_error_event_in_a_200_stream() throws Exception {
+        FaultyModel model = model(n -> stream(List.of(), 0, false, silence()));
+        String id = requestId();
+
+        HttpResponse<String> response = gateway.post("/v2/chat/agent", chatBody(model.endpoint()), "X-Request-ID", id);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-ndjson; charset=utf-8");
+        assertThat(response.body())
+                .isEqualTo("{\"type\": \"error\", \"data\": {\"message\": \"Inference timed out\", \"retryable\": false}}\n");
+        assertThat(auditRecord(id).path("stream_outcome").asText()).isEqualTo("first_byte_timeout");
     }
 
     // ---- broken answers ----

@@ -250,6 +250,9 @@ record UpstreamFixture(String name, Path file, JsonNode json) {
             if (want.has("body_subset")) {
                 assertContains(want.get("body_subset"), parse(got.getBodyAsString()), "model request " + i);
             }
+            for (JsonNode text : want.path("body_contains")) {
+                assertThat(got.getBodyAsString()).as("%s: model request %d body", name, i).contains(text.asText());
+            }
         }
     }
 

@@ -23,13 +23,23 @@ public class GitLabChatRequests {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
     private static final Pattern PROMPT_ID = Pattern.compile("[a-z0-9_]+(?:/[a-z0-9_]+)*");
+    /** The {@code additional_context} categories GitLab's gateway accepts (its {@code AdditionalContext} model). */
+    private static final List<String> CONTEXT_CATEGORIES = List.of("file", "snippet", "merge_request", "issue",
+            "dependency", "local_git", "terminal", "repository", "directory", "os_information",
+            "agent_user_environment");
     private static final Set<String> CHAT_INVOKABLES = Set.of("agent", "explain_code", "write_tests",
             "refactor_code", "explain_vulnerability", "summarize_comments", "troubleshoot_job");
 
-    /** {@code POST /v2/chat/agent}, both the 18.x and the 17.x shape. */
+    /**
+     * {@code POST /v2/chat/agent}: {@code messages} (GitLab 17.6 on; the steps in {@code options.agent_scratchpad} or
+     * in a trailing assistant message), or {@code prompt} and {@code options} (GitLab 17.0-17.5).
+     */
     public ChatAgentRequest agent(Exchange exchange) {
         JsonBody body = JsonBody.of(exchange);
         JsonNode root = body.root();
+        if (!root.has("messages") && root.has("prompt")) {
+            return promptAgent(body, root);
+        }
         JsonNode messages = body.array(root, "messages");
         if (messages == null || messages.isEmpty()) {
             body.error("missing", "Field required", new Object[0], "messages");
@@ -37,10 +47,18 @@ public class GitLabChatRequests {
         JsonNode metadata = body.object(root, "model_metadata", true);
         body.check();
         int lastUser = -1;
+        List<String> categories = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
-            if ("user".equals(messages.get(i).path("role").asText())) {
+            JsonNode message = messages.get(i);
+            String role = message.path("role").asText();
+            if ("user".equals(role)) {
                 lastUser = i;
             }
+            JsonNode steps = message.get("agent_scratchpad");
+            if (steps != null && !steps.isNull() && !"assistant".equals(role)) {
+                throw new GatewayException(400, "agent_scratchpad can only be present when role is ASSISTANT");
+            }
+            categories.addAll(contextCategories(message.path("additional_context"), "messages", i));
         }
         if (lastUser < 0) {
             throw RequestValidationException.of("missing", "A user message is required", "body", "messages");
@@ -61,26 +79,91 @@ public class GitLabChatRequests {
         for (int i = lastUser + 1; i < messages.size(); i++) {
             for (JsonNode step : messages.get(i).path("agent_scratchpad")) {
                 JsonNode action = step.path("action");
+                if (!action.isObject()) {
+                    continue; // GitLab's gateway replays only steps that chose a tool
+                }
                 scratchpad.add(new ScratchpadStep(action.path("thought").asText(""), action.path("tool").asText(""),
                         action.path("tool_input").asText(""), step.path("observation").asText("")));
             }
         }
+        scratchpad.addAll(optionSteps(root));
+        ModelSelection model = model(body, metadata);
+        return new ChatAgentRequest(model, history, question, map(current.get("context")),
+                map(current.get("current_file")), items(current.path("additional_context")), scratchpad,
+                unavailableResources(body, root), categories, "");
+    }
+
+    /** GitLab 17.0-17.5: the question in {@code prompt}; history, context and steps in {@code options}. */
+    private ChatAgentRequest promptAgent(JsonBody body, JsonNode root) {
+        String question = body.string(root, "prompt", true, "");
+        JsonNode options = body.object(root, "options", true);
+        JsonNode metadata = body.object(root, "model_metadata", true);
+        body.check();
+        // a list of {role, content} (17.5) is replayed turn by turn; text (17.0-17.4) goes to the model as it is
+        List<ChatMessage> history = new ArrayList<>();
+        List<String> earlier = new ArrayList<>();
+        JsonNode chatHistory = options.path("chat_history");
+        if (chatHistory.isTextual()) {
+            earlier.add(chatHistory.asText());
+        }
+        for (JsonNode turn : chatHistory) {
+            String role = turn.path("role").asText();
+            String content = turn.path("content").asText("");
+            if (turn.isTextual()) {
+                earlier.add(turn.asText());
+            } else if ((role.equals("user") || role.equals("assistant")) && !content.isBlank()) {
+                history.add(new ChatMessage(role, content));
+            }
+        }
+        JsonNode additional = options.path("additional_context");
+        List<String> categories = contextCategories(additional, "options");
+        return new ChatAgentRequest(model(body, metadata), history, question, map(options.get("context")),
+                map(options.get("current_file")), items(additional), optionSteps(root),
+                unavailableResources(body, root), categories, String.join("\n", earlier).strip());
+    }
+
+    /** Each item's category, one GitLab's gateway knows (else 422, as its request model answers). */
+    private static List<String> contextCategories(JsonNode additionalContext, Object... at) {
+        List<String> categories = new ArrayList<>();
+        for (int i = 0; i < additionalContext.size(); i++) {
+            String category = additionalContext.get(i).path("category").asText("");
+            if (!CONTEXT_CATEGORIES.contains(category)) {
+                List<Object> loc = new ArrayList<>(List.of("body"));
+                loc.addAll(List.of(at));
+                loc.addAll(List.of("additional_context", i, "category"));
+                throw RequestValidationException.of("literal_error", "Input should be one of: "
+                        + String.join(", ", CONTEXT_CATEGORIES), loc.toArray());
+            }
+            categories.add(category);
+        }
+        return categories;
+    }
+
+    /** The steps GitLab 17.x sent in {@code options.agent_scratchpad.steps}. */
+    private static List<ScratchpadStep> optionSteps(JsonNode root) {
+        List<ScratchpadStep> steps = new ArrayList<>();
         for (JsonNode step : root.path("options").path("agent_scratchpad").path("steps")) {
-            scratchpad.add(new ScratchpadStep(step.path("thought").asText(""), step.path("tool").asText(""),
+            steps.add(new ScratchpadStep(step.path("thought").asText(""), step.path("tool").asText(""),
                     step.path("tool_input").asText(""), step.path("observation").asText("")));
         }
+        return steps;
+    }
+
+    private static List<String> unavailableResources(JsonBody body, JsonNode root) {
         List<String> unavailable = new ArrayList<>();
         JsonNode resources = body.array(root, "unavailable_resources");
         if (resources != null) {
             resources.forEach(r -> unavailable.add(r.asText()));
         }
-        List<Map<String, Object>> additional = new ArrayList<>();
-        for (JsonNode item : current.path("additional_context")) {
-            additional.add(Json.MAPPER.convertValue(item, OBJECT));
+        return unavailable;
+    }
+
+    private static List<Map<String, Object>> items(JsonNode additionalContext) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (JsonNode item : additionalContext) {
+            items.add(Json.MAPPER.convertValue(item, OBJECT));
         }
-        ModelSelection model = model(body, metadata);
-        return new ChatAgentRequest(model, history, question, map(current.get("context")),
-                map(current.get("current_file")), additional, scratchpad, unavailable);
+        return items;
     }
 
     /** {@code POST /v1/prompts/{prompt_id}}: the id is the rest of the path, slashes or {@code %2F}. */

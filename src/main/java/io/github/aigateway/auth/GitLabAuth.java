@@ -182,9 +182,27 @@ public class GitLabAuth implements CamelContextAware {
         requireScopes(exchange, scopes, "'" + promptId + "'");
     }
 
-    /** {@link #requireScope} for each scope the typed request needs, e.g. Duo Chat's {@code include_<category>_context} scopes. */
+    /**
+     * One of the request's {@link ScopedRequest#anyOfScopes()}, then {@link #requireScope} for each scope it needs,
+     * e.g. Duo Chat's {@code include_<category>_context} scopes.
+     */
     public void requireScopesOf(Exchange exchange, ScopedRequest request) {
-        request.requiredScopes().forEach(scope -> requireScope(exchange, scope));
+        List<String> anyOf = request.anyOfScopes();
+        if (!anyOf.isEmpty()) {
+            GitLabUser user = exchange.getProperty(USER, GitLabUser.class);
+            if (user == null) {
+                throw new IllegalStateException("the route must call gitlabAuth.authenticate before requireScope");
+            }
+            if (anyOf.stream().noneMatch(user::can)) {
+                throw new GatewayException(403, "Unauthorized to access " + deniedThing(request, anyOf.get(0)));
+            }
+        }
+        request.requiredScopes().forEach(scope -> requireScopes(exchange, List.of(scope), deniedThing(request, scope)));
+    }
+
+    private static String deniedThing(ScopedRequest request, String scope) {
+        String thing = request.deniedThing(scope);
+        return thing != null ? thing : DENIED_THING.getOrDefault(scope, scope);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.aigateway.chat;
 
 import io.github.aigateway.api.Json;
+import io.github.aigateway.api.PythonJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.stream.StreamObserver;
@@ -9,7 +10,9 @@ import java.util.List;
 
 /**
  * Duo Chat's answer stream: the model's text goes through the ReAct parser and comes out as the NDJSON
- * events GitLab dispatches on ({@code final_answer_delta}, {@code action}, {@code unknown}, {@code error}).
+ * events GitLab dispatches on ({@code final_answer_delta}, {@code action}, {@code unknown}, {@code error}), one
+ * {@code {"type": ..., "data": {...}}} per line, written as GitLab's gateway writes them. A model that fails
+ * once the call began ends the stream with an {@code error} event, which Rails shows as a chat error.
  */
 public final class ChatAgentStream implements TokenStream {
 
@@ -19,6 +22,7 @@ public final class ChatAgentStream implements TokenStream {
     private final StreamObserver observer;
     private final ReactOutputParser parser;
     private boolean anyEvent;
+    private boolean ended;
 
     /**
      * @param lines    where the NDJSON lines go
@@ -36,8 +40,14 @@ public final class ChatAgentStream implements TokenStream {
 
             @Override
             public void action(String thought, String tool, String toolInput) {
-                event("action", JSON.createObjectNode().put("thought", thought).put("tool", tool)
-                        .put("tool_input", toolInput));
+                event("action", JSON.createObjectNode().put("tool", tool).put("tool_input", toolInput)
+                        .put("thought", thought));
+            }
+
+            @Override
+            public void toolNotAvailable(String tool) {
+                // GitLab's words: Rails tells the user the question needs a different Duo subscription
+                error("tool not available", false);
             }
 
             @Override
@@ -59,16 +69,32 @@ public final class ChatAgentStream implements TokenStream {
 
     @Override
     public void end() {
+        if (ended) {
+            return;
+        }
         parser.finish();
         if (!anyEvent) {
             error("The model returned an empty answer", false);
         }
-        lines.end();
+        close();
     }
 
     @Override
     public void abort(String reason) {
-        error("The model failed while answering: " + reason, false);
+        fail("The model failed while answering: " + reason);
+    }
+
+    /** Ends the stream with an {@code error} event: the model call failed before or while it answered. */
+    public void fail(String message) {
+        if (ended) {
+            return;
+        }
+        error(message, false);
+        close();
+    }
+
+    private void close() {
+        ended = true;
         lines.end();
     }
 
@@ -90,6 +116,6 @@ public final class ChatAgentStream implements TokenStream {
         anyEvent = true;
         ObjectNode event = JSON.createObjectNode().put("type", type);
         event.set("data", data);
-        lines.write(event + "\n");
+        lines.write(PythonJson.write(event) + "\n");
     }
 }

@@ -49,11 +49,21 @@ public class ChatPrompts {
         variables.put("current_date", LocalDate.now().format(DATE));
         List<ChatMessage> rendered = templates.render(settings.template(), variables);
         List<ChatMessage> messages = new ArrayList<>();
-        rendered.stream().filter(m -> m.role().equals("system")).forEach(messages::add);
+        rendered.stream().filter(m -> m.role().equals("system")).map(m -> withEarlierConversation(m, request))
+                .forEach(messages::add);
         messages.addAll(request.history());
         rendered.stream().filter(m -> !m.role().equals("system")).forEach(messages::add);
         return new ModelCall(Feature.CHAT, request.model(), settings.name(), messages, settings.temperature(),
                 settings.maxTokens(), settings.stop(), true);
+    }
+
+    /** A conversation GitLab sent as plain text has no turns to replay: the system message carries it. */
+    private static ChatMessage withEarlierConversation(ChatMessage system, ChatAgentRequest request) {
+        if (request.earlierConversation().isBlank()) {
+            return system;
+        }
+        return new ChatMessage(system.role(), system.content() + "\n\nThe conversation before this question:\n"
+                + request.earlierConversation());
     }
 
     public ModelCall legacyCall(LegacyChatRequest request) {

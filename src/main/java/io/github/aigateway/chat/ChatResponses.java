@@ -3,15 +3,20 @@ package io.github.aigateway.chat;
 import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.api.ErrorReply;
 import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.backend.ModelAnswer;
 import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.resilience.ModelCallControl;
+import io.github.aigateway.resilience.ModelCalls;
+import io.github.aigateway.resilience.StopReason;
 import io.github.aigateway.stream.NdjsonStream;
 import io.github.aigateway.stream.PromptContentStream;
 import io.github.aigateway.stream.RawTextStream;
 import io.github.aigateway.stream.StreamObserver;
 import io.github.aigateway.stream.TokenStream;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
 import java.time.Clock;
 import org.apache.camel.Exchange;
 
@@ -49,6 +54,25 @@ public class ChatResponses {
         };
         NdjsonStream lines = new NdjsonStream(response(exchange), correlationId(exchange), firstChunkOnly);
         return new ChatAgentStream(lines, chatPrompts.toolNames(request), record);
+    }
+
+    /**
+     * A model call for Duo Chat failed after GitLab's request was accepted: like GitLab's gateway, the answer is a
+     * 200 stream that ends with an {@code error} event carrying the failure ({@code retryable} false: the gateway
+     * has retried what was safe to retry), not an HTTP error. The audit record says how the stream ended.
+     */
+    public void modelFailed(Exchange exchange) {
+        ErrorReply error = exchange.getProperty("errorReply", ErrorReply.class);
+        String detail;
+        try {
+            detail = JSON.readTree(error.body()).path("detail").asText(error.body());
+        } catch (IOException notJson) {
+            detail = error.body();
+        }
+        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        StopReason stopped = control == null ? null : control.stopReason();
+        exchange.setProperty("streamOutcome", stopped != null ? stopped.outcome() : "failed: " + detail);
+        exchange.getProperty("responseStream", ChatAgentStream.class).fail(detail);
     }
 
     /**

@@ -21,6 +21,12 @@ public record LegacyChatRequest(String invokable, ModelSelection model, List<Cha
         return List.of(unitPrimitive());
     }
 
+    /** The deprecated API names the unit primitive itself: {@code Unauthorized to access duo_chat}. */
+    @Override
+    public String deniedThing(String scope) {
+        return scope;
+    }
+
     /** The scope GitLab's gateway asks of each invokable (contract §4.3). */
     public String unitPrimitive() {
         return switch (invokable) {
