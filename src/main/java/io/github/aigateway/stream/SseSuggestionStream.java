@@ -48,7 +48,8 @@ public final class SseSuggestionStream extends VertxTokenStream {
         return event("stream_end", "null");
     }
 
+    /** Framed as GitLab's gateway (sse-starlette) frames events: each line ends in CRLF, a blank line ends the event. */
     private static String event(String name, String data) {
-        return "event: " + name + "\ndata: " + data + "\n\n";
+        return "event: " + name + "\r\ndata: " + data + "\r\n\r\n";
     }
 }
