@@ -182,7 +182,8 @@ class CodeSuggestionsRouteTest {
         assertThat(answer).isEqualTo(JSON.readTree("""
                 {"choices": [{"text": "return a + b", "index": 0, "finish_reason": "length"}],
                  "metadata": {"model": {"engine": "agent", "name": "Codestral 22B Code Generations", "lang": "python"},
-                              "timestamp": 0, "enabled_feature_flags": [], "region": null}}
+                              "timestamp": 0, "enabled_feature_flags": [], "region": null},
+                 "model": {"engine": "agent", "name": "Codestral 22B Code Generations", "lang": "python"}}
                 """));
         JsonNode sent = JSON.readTree(onlyVllmRequest().getBodyAsString());
         assertThat(sent.path("model").asText()).isEqualTo("Codestral-22B-v0.1");

@@ -91,6 +91,8 @@ public class CodeSuggestionResponses {
         // GitLab 18's gateway sets a region only on streams; FastAPI writes the unset field as null
         metadata.putNull("region");
         body.set("metadata", metadata);
+        // GitLab's gateway also mirrors the model at the top level (since 2026-07); older clients ignore it
+        body.set("model", metadata.get("model").deepCopy());
         return Json.write(body);
     }
 
