@@ -3,6 +3,7 @@ package io.github.aigateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.aigateway.api.CodeSuggestionRequest.ContextSnippet;
 import io.github.aigateway.auth.GitLabAuth;
+import io.github.aigateway.auth.GitLabUser;
 import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.catalog.ModelSelection;
 import java.util.ArrayList;
@@ -27,12 +28,6 @@ public class GitLabRequests {
     /** GitLab's payload {@code model_provider} literals; accepted and then ignored, as the model is self-hosted. */
     private static final Set<String> PAYLOAD_PROVIDERS = Set.of("vertex-ai", "anthropic", "amazon_q");
     private static final int MAX_COMPONENTS = 100;
-
-    private GitLabAuth gitlabAuth;
-
-    public void setGitlabAuth(GitLabAuth gitlabAuth) {
-        this.gitlabAuth = gitlabAuth;
-    }
 
     /** {@code POST /v2/code/completions}: prompt_version 2 (self-hosted) or 1 (admin health check). */
     public CodeSuggestionRequest completionsV2(Exchange exchange) {
@@ -103,7 +98,7 @@ public class GitLabRequests {
         Feature feature = COMPONENT_FEATURES.get(components.get(0).path("type").asText());
         if (feature != null) {
             // before the rest of the body is read: a token without the unit primitive learns nothing of its schema
-            gitlabAuth.requireScopes(exchange, List.of(feature.unitPrimitive()), "code suggestions");
+            requireUnitPrimitive(exchange, feature);
         }
         List<ContextSnippet> context = checkComponents(body, components);
         body.check();
@@ -142,6 +137,14 @@ public class GitLabRequests {
         ModelSelection model = ModelSelection.resolve(family, endpoint, apiKey, identifier);
         return new CodeSuggestionRequest(feature, format, model, fileName.strip(),
                 Languages.resolve(languageId, fileName), above, below, instruction, context, null, stream);
+    }
+
+    /** 403 in GitLab's v3 words unless the authenticated token grants the feature's unit primitive. */
+    private static void requireUnitPrimitive(Exchange exchange, Feature feature) {
+        GitLabUser user = exchange.getProperty(GitLabAuth.USER, GitLabUser.class);
+        if (user == null || !user.can(feature.unitPrimitive())) {
+            throw new GatewayException(403, "Unauthorized to access code suggestions");
+        }
     }
 
     /** GitLab's checks of every prompt component (a discriminated union on {@code type}); the code_context ones. */
