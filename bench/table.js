@@ -13,7 +13,9 @@ const streamsOf = (scenario) => rows.find((r) => r.scenario === scenario)?.strea
 const titles = {
   c1: '1 connection, non-streamed', c64: '64 connections, non-streamed',
   ttfb: `${streamsOf('ttfb')} streams, one every 50 ms`, many: `${streamsOf('many')} concurrent streams`,
-  relay: `${streamsOf('relay')} concurrent streams of 20 s`, 'c64-audit-stdout': '64 connections, audit log to stdout',
+  relay: `${streamsOf('relay')} concurrent streams of 20 s`,
+  'c64-audit-file': '64 connections, audit log to a file (pair)', 'c64-audit-stdout': '64 connections, audit log to stdout, a pipe (pair)',
+  'c64-otel-off': '64 connections, traces off (pair)', 'c64-otel-on': '64 connections, traces on to an OTLP collector (pair)',
 };
 const lines = [
   `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0].model.trim()}, ` +
@@ -99,6 +101,13 @@ if (long) check('relay CPU ≤ 20 µs per token', perToken(long) <= 20, `${fmt(p
   (relay ? `; ${fmt(perToken(relay), 1)} µs over the 4-s streams' whole run, their start and end included` : ''));
 check('cold start to ready ≤ 3 s', start.coldStartMs <= 3000, `${start.coldStartMs} ms${start.aotCache ? ' with the AOT cache' : ''}` +
   (start.plainColdStartMs !== undefined ? `, ${start.plainColdStartMs} ms without` : '') + `, idle RSS ${start.idleRssMb} MB`);
-const audit = find('c64-audit-stdout', 'gateway');
-if (audit && g64) checks.push(`- audit log cost: ${fmt(g64.rps, 0)} req/s with the audit log to a file, ${fmt(audit.rps, 0)} req/s to stdout (discarded)`);
+// a pair: two gateways side by side, runs alternating, so the machine's share moves both alike
+const pair = (first, second, what) => {
+  const a = find(first, 'gateway');
+  const b = find(second, 'gateway');
+  if (a && b) checks.push(`- ${what}: ${fmt(a.rps, 0)} and ${fmt(b.rps, 0)} req/s (${fmt((b.rps / a.rps - 1) * 100, 1)} %), ` +
+    `p99 ${fmt(a.p99, 1)} and ${fmt(b.p99, 1)} ms`);
+};
+pair('c64-audit-file', 'c64-audit-stdout', 'audit log to a file, then to stdout');
+pair('c64-otel-off', 'c64-otel-on', 'traces off, then on');
 console.log(lines.join('\n') + '\n\n' + checks.join('\n'));

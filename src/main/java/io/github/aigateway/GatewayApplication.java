@@ -1,6 +1,8 @@
 package io.github.aigateway;
 
 import io.github.aigateway.demo.DemoModelServer;
+import io.github.aigateway.demo.DemoRequests;
+import io.github.aigateway.server.TrustedCertificates;
 import io.github.aigateway.server.WorkerPoolFactory;
 import io.github.aigateway.troubleshoot.Troubleshoot;
 import java.io.FileDescriptor;
@@ -11,9 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the gateway: Camel Main with the YAML routes and {@code application.properties} of the working
  * directory (a checkout or a mounted config folder), or the copies packaged in the jar when there are none.
- * {@code AIGW_ROUTES_DIR} points at another routes folder. {@code --demo} also starts a tiny model on loopback
+ * {@code AIGW_ROUTES_DIR} points at another routes folder; the extension routes of {@code AIGW_EXTENSIONS_DIR}
+ * (default {@code routes.d}) are loaded after the core ones. {@code --demo} also starts a tiny model on loopback
  * and turns authentication off, listening on loopback only. {@code troubleshoot ...} checks a setup instead
  * of starting the gateway.
  */
@@ -37,13 +43,24 @@ public final class GatewayApplication {
             PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
             System.exit(Troubleshoot.run(List.of(args).subList(1, args.length), System.getenv(), out));
         }
+        String routes;
+        try {
+            TrustedCertificates.install(System.getenv())
+                    .ifPresent(bundle -> LOG.info("Trusting the CA bundle {}", bundle.describe()));
+            routes = routesPattern(System.getenv());
+        } catch (IllegalStateException e) {
+            LOG.error("The gateway failed to start: {}", e.getMessage());
+            LogManager.shutdown();
+            System.exit(1);
+            return;
+        }
         List<String> camelArgs = new ArrayList<>(List.of(args));
         boolean demo = camelArgs.remove("--demo");
 
         Main main = new Main(GatewayApplication.class);
         main.setPropertyPlaceholderLocations(Files.isRegularFile(Path.of("application.properties"))
                 ? "file:application.properties" : "classpath:application.properties");
-        main.addOverrideProperty("camel.main.routesIncludePattern", routesPattern());
+        main.addOverrideProperty("camel.main.routesIncludePattern", routes);
         LOG.info("Vert.x workers run on {}", WorkerPoolFactory.mode());
         DemoModelServer model = null;
         if (demo) {
@@ -58,6 +75,7 @@ public final class GatewayApplication {
             model = DemoModelServer.start(Integer.parseInt(env("AIGW_DEMO_MODEL_PORT", "5099")));
             LOG.warn("DEMO MODE: a canned model '{}' answers at {} (not a real model)",
                     DemoModelServer.MODEL, model.endpoint());
+            printDemoCallsWhenStarted(main, model.endpoint());
         }
         // camel-main stops gracefully on SIGTERM (requests and streams in flight answered, the audit log
         // written) in its own shutdown hook, but the JVM would still report status 143. This hook waits for
@@ -80,6 +98,17 @@ public final class GatewayApplication {
         exitWhenStopped(stopped, exitCode);
     }
 
+    /** Once the routes serve, prints a ready-to-paste curl line for each kind of answer, on standard output. */
+    private static void printDemoCallsWhenStarted(Main main, String modelEndpoint) {
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                String port = started.getCamelContext().resolvePropertyPlaceholders("{{camel.server.port}}");
+                System.out.println(DemoRequests.banner("http://127.0.0.1:" + port, modelEndpoint));
+            }
+        });
+    }
+
     private static void exitWhenStopped(CountDownLatch stopped, AtomicInteger exitCode) {
         try {
             stopped.await();
@@ -90,12 +119,26 @@ public final class GatewayApplication {
         Runtime.getRuntime().halt(exitCode.get());
     }
 
-    static String routesPattern() {
-        String dir = env("AIGW_ROUTES_DIR", null);
-        if (dir != null) {
-            return "file:" + Path.of(dir).toAbsolutePath().normalize() + "/*.camel.yaml";
+    /**
+     * The core routes ({@code AIGW_ROUTES_DIR}, else the working directory's {@code routes/}, else the packaged
+     * ones), then the site's extension routes: every {@code *.camel.yaml} in {@code AIGW_EXTENSIONS_DIR} (default
+     * {@code routes.d} of the working directory, when there is one). A folder named explicitly must exist: a
+     * mistyped one would silently drop the site's rules.
+     */
+    static String routesPattern(Map<String, String> env) {
+        String dir = env.get("AIGW_ROUTES_DIR");
+        String core = dir != null && !dir.isBlank()
+                ? "file:" + Path.of(dir).toAbsolutePath().normalize() + "/*.camel.yaml"
+                : Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml";
+        String named = env.get("AIGW_EXTENSIONS_DIR");
+        Path extensions = Path.of(named == null || named.isBlank() ? "routes.d" : named.strip()).toAbsolutePath().normalize();
+        if (!Files.isDirectory(extensions)) {
+            if (named != null && !named.isBlank()) {
+                throw new IllegalStateException("AIGW_EXTENSIONS_DIR=" + named + " is not a folder");
+            }
+            return core;
         }
-        return Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml";
+        return core + ",file:" + extensions + "/*.camel.yaml";
     }
 
     private static String env(String name, String fallback) {

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The same {@code routes/} and {@code application.properties} under camel-kamelet-main, the runtime
- * {@code camel run} (Camel JBang) starts, configured as {@code camel run routes/*.camel.yaml application.properties}
- * configures it, except that nothing is downloaded: the beans' classes are on the class path as the
- * project's jar would be with {@code --dep}.
+ * {@code camel run} (Camel JBang) starts, configured as
+ * {@code camel run routes/*.camel.yaml routes.d/*.camel.yaml application.properties} configures it (the core routes,
+ * then a site's extension routes), except that nothing is downloaded: the beans' classes are on the class path as
+ * the project's jar would be with {@code --dep}.
  */
 class CamelRunCompatibilityTest {
 
@@ -43,7 +44,8 @@ class CamelRunCompatibilityTest {
         main = new KameletMain("ai-gateway");
         main.setDownload(false);
         main.setPropertyPlaceholderLocations("file:application.properties");
-        main.addInitialProperty("camel.main.routesIncludePattern", "file:routes/*.camel.yaml");
+        main.addOverrideProperty("camel.main.routesIncludePattern",
+                "file:routes/*.camel.yaml,file:src/test/resources/extensions/*.camel.yaml");
         main.addOverrideProperty("camel.server.port", "15310");
         main.addOverrideProperty("gateway.metrics.port", "15311");
         main.addOverrideProperty("camel.server.host", "127.0.0.1");
@@ -64,6 +66,9 @@ class CamelRunCompatibilityTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"choices\":[{\"text\":\"return a + b\"");
         vllm.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")));
+        HttpResponse<String> extension = new GatewayClient(15310).get("/site/ping");
+        assertThat(extension.statusCode()).isEqualTo(200);
+        assertThat(extension.body()).isEqualTo("{\"site\":\"ok\"}");
         // a request is counted when its exchange completes, just after GitLab has its answer
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(new GatewayClient(15311).get("/metrics").body())
                 .contains("aigw_request_duration_seconds_count"));

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
+import com.github.tomakehurst.wiremock.junit.Stubbing;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -33,10 +34,17 @@ final class FakeGitLab {
     static final String REALM = "self-managed";
     static final List<String> ALL_SCOPES = List.of("complete_code", "generate_code", "duo_chat", "explain_code");
 
-    private final WireMockExtension server;
+    private final Stubbing server;
+    private final String url;
 
     FakeGitLab(WireMockExtension server) {
+        this(server, "http://127.0.0.1:" + server.getPort());
+    }
+
+    /** A GitLab served by {@code server} at {@code url}, e.g. over TLS. */
+    FakeGitLab(Stubbing server, String url) {
         this.server = server;
+        this.url = url;
     }
 
     static RSAKey newKey(String kid) {
@@ -48,7 +56,7 @@ final class FakeGitLab {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getPort();
+        return url;
     }
 
     /** Publishes discovery and a JWKS with the public halves of {@code keys}. */

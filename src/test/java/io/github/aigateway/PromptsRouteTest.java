@@ -69,7 +69,7 @@ class PromptsRouteTest {
         "chat/refactor_code | {\"selected_text\": \"if x == true then y end\"}",
         "chat/fix_code | {\"selected_text\": \"for i in 0..n do a[i+1] end\", \"file_content\": \"\"}",
         "chat/troubleshoot_job | {\"job_log\": \"$ bundle install\\nGem::MissingSpecError\"}",
-        "chat/explain_vulnerability | {\"title\": \"SQL injection\", \"severity\": \"high\", \"file\": \"app/db.rb\", \"line\": 12, \"code\": \"query(params[:q])\"}",
+        "chat/explain_vulnerability | {\"input\": \"/vulnerability_explain\", \"title\": \"SQL injection\", \"identifiers\": \"CWE-89\", \"vulnerability_info\": \"The file \\\"db.rb\\\" has this vulnerable code:\\n\\n```\\nquery(params[:q])\\n```\\n\", \"vulnerability_description\": \"User input reaches a query.\", \"selected_text\": \"\", \"file_content\": \"\", \"language_info\": \"The code is written in Ruby and stored as db.rb\"}",
         "chat/summarize_comments | {\"notes_content\": \"Alice: ship it\\nBob: not before the fix\"}",
         "generate_commit_message | {\"diff\": \"-a = 1\\n+a = 2\"}",
         "summarize_new_merge_request | {\"source_branch\": \"fix-login\", \"target_branch\": \"main\", \"extracted_diff\": \"+retry()\"}"})

@@ -192,13 +192,25 @@ public class GitLabAuth implements CamelContextAware {
      * unit primitives of a prompt with {@code thing} = {@code 'chat/explain_code'}.
      */
     public void requireScopes(Exchange exchange, Collection<String> scopes, String thing) {
+        GitLabUser user = user(exchange);
+        if (!scopes.stream().allMatch(user::can)) {
+            throw new GatewayException(403, "Unauthorized to access " + thing);
+        }
+    }
+
+    /** 403 {@code {"detail": denial}} unless the token grants {@code scope}, for endpoints GitLab words their own way. */
+    public void requireScopeOrDeny(Exchange exchange, String scope, String denial) {
+        if (!user(exchange).can(scope)) {
+            throw new GatewayException(403, denial);
+        }
+    }
+
+    private static GitLabUser user(Exchange exchange) {
         GitLabUser user = exchange.getProperty(USER, GitLabUser.class);
         if (user == null) {
             throw new IllegalStateException("the route must call gitlabAuth.authenticate before requireScope");
         }
-        if (!scopes.stream().allMatch(user::can)) {
-            throw new GatewayException(403, "Unauthorized to access " + thing);
-        }
+        return user;
     }
 
     /** Contract §4.2 step 6: the token must be for the instance and realm the headers name. */

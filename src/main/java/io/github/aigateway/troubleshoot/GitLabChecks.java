@@ -59,7 +59,8 @@ final class GitLabChecks {
         Probe.Reply reply = probe.get(discoveryUrl, TIMEOUT, "Accept", "application/json");
         if (!reply.answered()) {
             return List.of(CheckResult.fail("GitLab OIDC discovery", discoveryUrl + ": " + reply.failure(),
-                    "let the gateway reach GitLab: check DNS, firewall, proxy settings and the CA certificates trusted by the JVM"));
+                    "let the gateway reach GitLab: check DNS, firewall, proxy settings, and for a TLS error the CA bundle "
+                    + "(SSL_CERT_FILE: a PEM file with the CA that signed GitLab's certificate)"));
         }
         JsonNode document = json(reply.body());
         String jwksUri = document == null ? "" : document.path("jwks_uri").asText("");

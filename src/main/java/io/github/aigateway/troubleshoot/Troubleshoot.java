@@ -1,5 +1,6 @@
 package io.github.aigateway.troubleshoot;
 
+import io.github.aigateway.server.TrustedCertificates;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,8 +32,11 @@ public final class Troubleshoot {
             out.println(Options.USAGE);
             return 2;
         }
+        List<CheckResult> results = new ArrayList<>();
+        results.add(caBundle(env));
         Probe probe = new Probe();
-        List<CheckResult> results = new ArrayList<>(new GitLabChecks(probe, env).run());
+        results.addAll(new GitLabChecks(probe, env).run());
+        results.add(DocsChecks.run(env));
         GatewayChecks gateway = new GatewayChecks(probe, options);
         List<CheckResult> health = gateway.health();
         results.addAll(health);
@@ -48,6 +52,19 @@ public final class Troubleshoot {
         return results.stream().anyMatch(CheckResult::failed) ? 1 : 0;
     }
 
+    /** Trusts the CA bundle the gateway would trust, so every check sees the servers as the gateway does. */
+    private static CheckResult caBundle(Map<String, String> env) {
+        try {
+            return TrustedCertificates.install(env)
+                    .map(bundle -> CheckResult.pass("CA bundle", bundle.describe()))
+                    .orElseGet(() -> CheckResult.pass("CA bundle", "the JVM's CAs only (set SSL_CERT_FILE to a PEM "
+                            + "bundle to trust a private CA as well)"));
+        } catch (IllegalStateException e) {
+            return CheckResult.fail("CA bundle", e.getMessage(),
+                    "point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) at a readable file of PEM certificates");
+        }
+    }
+
     private static Map<String, String> summary(Options options, Map<String, String> env) {
         Map<String, String> summary = new LinkedHashMap<>();
         summary.put("gateway", options.gatewayUrl());
@@ -57,6 +74,7 @@ public final class Troubleshoot {
         summary.put("model API key", options.apiKey() == null ? "not given" : "given (hidden)");
         summary.put("AIGW_GITLAB_URL", env.getOrDefault("AIGW_GITLAB_URL", "not set"));
         summary.put("AIGW_AUTH__BYPASS_EXTERNAL", env.getOrDefault("AIGW_AUTH__BYPASS_EXTERNAL", "not set"));
+        summary.put("AIGW_DOCS_DIR", env.getOrDefault("AIGW_DOCS_DIR", "not set"));
         for (String name : List.of("AWS_REGION_NAME", "AWS_REGION")) {
             summary.put(name, env.getOrDefault(name, "not set"));
         }

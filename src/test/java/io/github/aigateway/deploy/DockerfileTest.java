@@ -99,6 +99,15 @@ class DockerfileTest {
     }
 
     @Test
+    void gitlabs_docs_are_copied_from_a_folder_that_exists_even_when_empty() {
+        List<Instruction> runtime = dockerfile.runtimeStage();
+
+        assertThat(runtime).extracting(i -> i.keyword() + " " + i.arguments()).contains("COPY gitlab-docs/ gitlab-docs/");
+        assertThat(Path.of("gitlab-docs")).isDirectory();
+        assertThat(arguments("ENV")).anySatisfy(env -> assertThat(env).contains("AIGW_DOCS_DIR=/app/gitlab-docs"));
+    }
+
+    @Test
     void the_build_context_leaves_out_build_output_and_git() throws Exception {
         assertThat(Files.readAllLines(Path.of(".dockerignore"))).contains("target/", ".git/");
     }

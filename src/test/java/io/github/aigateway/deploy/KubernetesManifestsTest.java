@@ -46,9 +46,11 @@ class KubernetesManifestsTest {
         List<String> listed = new ArrayList<>();
         kustomization.path("resources").forEach(resource -> listed.add(resource.asText()));
 
-        assertThat(listed).containsExactlyInAnyOrder("configmaps.yaml", "deployment.yaml", "service.yaml", "hpa.yaml", "pdb.yaml");
+        assertThat(listed).containsExactlyInAnyOrder("configmaps.yaml", "extensions.yaml", "deployment.yaml", "service.yaml",
+                "hpa.yaml", "pdb.yaml");
         assertThat(manifests.keySet()).contains("Deployment", "Service", "HorizontalPodAutoscaler",
-                "PodDisruptionBudget", "ConfigMap/ai-gateway-routes", "ConfigMap/ai-gateway-catalog", "ConfigMap/ai-gateway-prompts");
+                "PodDisruptionBudget", "ConfigMap/ai-gateway-routes", "ConfigMap/ai-gateway-catalog", "ConfigMap/ai-gateway-prompts",
+                "ConfigMap/ai-gateway-extensions");
         assertThat(manifests.get("HorizontalPodAutoscaler").path("apiVersion").asText()).isEqualTo("autoscaling/v2");
         assertThat(manifests.get("PodDisruptionBudget").path("apiVersion").asText()).isEqualTo("policy/v1");
     }
@@ -164,6 +166,14 @@ class KubernetesManifestsTest {
         assertThat(volume("routes").path("configMap").path("name").asText()).isEqualTo("ai-gateway-routes");
         assertThat(volume("catalog").path("configMap").path("name").asText()).isEqualTo("ai-gateway-catalog");
         assertThat(volume("prompts").path("configMap").path("name").asText()).isEqualTo("ai-gateway-prompts");
+    }
+
+    @Test
+    void extension_routes_come_from_a_configmap_of_their_own_empty_by_default() {
+        assertThat(env("AIGW_EXTENSIONS_DIR")).isEqualTo(mountOf("extensions"));
+        assertThat(volume("extensions").path("configMap").path("name").asText()).isEqualTo("ai-gateway-extensions");
+        assertThat(manifests.get("ConfigMap/ai-gateway-extensions").path("data").size()).isZero();
+        assertThat(SOURCES).doesNotContainKey("ai-gateway-extensions");
     }
 
     @Test

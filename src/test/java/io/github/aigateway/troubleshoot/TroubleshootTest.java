@@ -11,12 +11,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The troubleshoot command against WireMock as GitLab, as the gateway and as vLLM / Azure. */
 class TroubleshootTest {
@@ -188,6 +191,37 @@ class TroubleshootTest {
     }
 
     @Test
+    void documentation_search_without_docs_is_flagged_and_named_in_the_summary() {
+        assertThat(troubleshoot()).isZero();
+        assertThat(output).containsPattern(row("⚠", "Documentation search", "AIGW_DOCS_DIR is not set: Duo Chat's "
+                        + "documentation questions get no results and are answered from the model's own knowledge"))
+                .contains("fix: set AIGW_DOCS_DIR to a copy of GitLab's doc folder")
+                .containsPattern("(?m)^  AIGW_DOCS_DIR +not set$");
+    }
+
+    @Test
+    void documentation_search_counts_the_pages_of_the_docs_folder() {
+        env.put("AIGW_DOCS_DIR", "src/test/resources/gitlab-docs");
+
+        assertThat(troubleshoot()).isZero();
+        assertThat(output).containsPattern(row("✔", "Documentation search", "3 Markdown pages in src/test/resources/gitlab-docs"))
+                .containsPattern("(?m)^  AIGW_DOCS_DIR +src/test/resources/gitlab-docs$");
+    }
+
+    @Test
+    void documentation_search_on_a_missing_folder_fails(@TempDir Path empty) {
+        env.put("AIGW_DOCS_DIR", empty.resolve("docs").toString());
+
+        assertThat(troubleshoot()).isEqualTo(1);
+        assertThat(output).containsPattern(row("✖", "Documentation search", "AIGW_DOCS_DIR=" + empty.resolve("docs")
+                + " is not a readable folder, so the gateway refuses to start"));
+
+        env.put("AIGW_DOCS_DIR", empty.toString());
+        assertThat(troubleshoot()).isZero();
+        assertThat(output).containsPattern(row("⚠", "Documentation search", empty + " holds no Markdown pages"));
+    }
+
+    @Test
     void gitlab_keys_that_do_not_parse_fail() {
         gitlab.stubFor(get(urlEqualTo("/oauth/discovery/keys")).willReturn(okJson(
                 "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"n\":\"AQAB\",\"e\":\"AQAB\"}]}")));
@@ -208,6 +242,33 @@ class TroubleshootTest {
         assertThat(output).doesNotContain(KEY).doesNotContain("4711")
                 .contains("model API key               given (hidden)")
                 .contains("rejected Bearer ****");
+    }
+
+    @Test
+    void says_which_ca_bundle_is_trusted_and_fails_on_one_it_cannot_read() {
+        troubleshoot();
+        assertThat(output).containsPattern(row("✔", "CA bundle", "the JVM's CAs only"));
+
+        env.put("REQUESTS_CA_BUNDLE", "/nonexistent/ca.pem");
+        assertThat(troubleshoot()).isEqualTo(1);
+        assertThat(output).containsPattern(row("✖", "CA bundle",
+                "cannot read the CA bundle REQUESTS_CA_BUNDLE=/nonexistent/ca.pem"))
+                .contains("fix: point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) at a readable file of PEM certificates");
+    }
+
+    @Test
+    void a_gitlab_whose_certificate_is_not_trusted_shows_the_certificate_error() throws Exception {
+        WireMockServer untrusted = new WireMockServer(wireMockConfig().httpDisabled(true).dynamicHttpsPort());
+        untrusted.start();
+        try {
+            env.put("AIGW_GITLAB_URL", "https://localhost:" + untrusted.httpsPort());
+
+            assertThat(troubleshoot()).isEqualTo(1);
+            assertThat(output).contains("✖  GitLab OIDC discovery").contains("TLS handshake failed (").contains("PKIX path building failed")
+                    .contains("the CA bundle (SSL_CERT_FILE: a PEM file with the CA that signed GitLab's certificate)");
+        } finally {
+            untrusted.stop();
+        }
     }
 
     @Test
