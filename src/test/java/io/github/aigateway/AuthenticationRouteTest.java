@@ -242,10 +242,10 @@ class AuthenticationRouteTest {
         "/v2/code/completions | complete_code | v2-completion   | code completions",
         "/v2/completions      | complete_code | v2-completion   | code completions",
         "/v2/code/generations | generate_code | v2-generation   | code generations",
-        "/v3/code/completions | complete_code | code_editor_completion | code completions",
-        "/v3/code/completions | generate_code | code_editor_generation | code generations",
-        "/v4/code/suggestions | complete_code | code_editor_completion | code completions",
-        "/v4/code/suggestions | generate_code | code_editor_generation | code generations"})
+        "/v3/code/completions | complete_code | code_editor_completion | code suggestions",
+        "/v3/code/completions | generate_code | code_editor_generation | code suggestions",
+        "/v4/code/suggestions | complete_code | code_editor_completion | code suggestions",
+        "/v4/code/suggestions | generate_code | code_editor_generation | code suggestions"})
     void a_token_without_the_endpoints_unit_primitive_is_403(String path, String scope, String shape, String thing) {
         List<String> others = new ArrayList<>(FakeGitLab.ALL_SCOPES);
         others.remove(scope);

@@ -154,8 +154,9 @@ class BedrockRouteTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(BEDROCK.onlyRequest().body()).isEqualTo(CLAUDE_GENERATION_BODY);
+        // v3 and v4 answer a generation as the model wrote it (GitLab's gateway only empties all-whitespace ones)
         assertThat(JSON.readTree(response.body()).path("choices").path(0).path("text").asText())
-                .isEqualTo("    return a + b");
+                .isEqualTo("\n    return a + b\n");
     }
 
     @ParameterizedTest(name = "{0} via {1}")

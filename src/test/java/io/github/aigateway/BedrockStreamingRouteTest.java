@@ -102,7 +102,7 @@ class BedrockStreamingRouteTest {
                 .replaceAll("\"timestamp\":\\d+", "\"timestamp\":0");
         assertThat(events).isEqualTo("""
                 event: stream_start
-                data: {"metadata":{"model":{"engine":"agent","name":"Mixtral Code Generations","lang":"ruby"},\
+                data: {"metadata":{"model":{"engine":"agent","name":"Mixtral Code Generations"},\
                 "timestamp":0,"enabled_feature_flags":[],"region":"us-central1"}}
 
                 event: content_chunk
@@ -114,7 +114,7 @@ class BedrockStreamingRouteTest {
                 event: stream_end
                 data: null
 
-                """);
+                """.replace("\n", "\r\n"));
         FakeBedrock.Received sent = BEDROCK.onlyRequest();
         assertThat(sent.signatureProblem()).isNull();
         assertThat(sent.rawPath()).isEqualTo("/model/mistral.mixtral-8x7b-instruct-v0%3A1/invoke-with-response-stream");

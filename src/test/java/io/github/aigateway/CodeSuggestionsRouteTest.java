@@ -172,10 +172,7 @@ class CodeSuggestionsRouteTest {
 
     @Test
     void answers_gitlab_18_v3_generation_body_with_a_completion_response() throws Exception {
-        // contract §6.2, shortened prompt_enhancer
-        String body = v3Body("code_editor_generation");
-
-        HttpResponse<String> response = gateway.post("/v3/code/completions", body);
+        HttpResponse<String> response = gateway.post("/v3/code/completions", railsGenerationBody());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -184,11 +181,12 @@ class CodeSuggestionsRouteTest {
         ((ObjectNode) answer.path("metadata")).put("timestamp", 0);
         assertThat(answer).isEqualTo(JSON.readTree("""
                 {"choices": [{"text": "return a + b", "index": 0, "finish_reason": "length"}],
-                 "metadata": {"model": {"engine": "agent", "name": "Mistral Code Generations", "lang": "python"},
-                              "timestamp": 0, "enabled_feature_flags": []}}
+                 "metadata": {"model": {"engine": "agent", "name": "Codestral 22B Code Generations", "lang": "python"},
+                              "timestamp": 0, "enabled_feature_flags": [], "region": null},
+                 "model": {"engine": "agent", "name": "Codestral 22B Code Generations", "lang": "python"}}
                 """));
         JsonNode sent = JSON.readTree(onlyVllmRequest().getBodyAsString());
-        assertThat(sent.path("model").asText()).isEqualTo("Mistral-7B-Instruct-v0.3");
+        assertThat(sent.path("model").asText()).isEqualTo("Codestral-22B-v0.1");
         assertThat(sent.path("messages").path(1).path("content").asText())
                 .contains("some content_above_cursor")
                 .contains("Instruction: Generate the best possible code based on instructions.");
@@ -196,7 +194,7 @@ class CodeSuggestionsRouteTest {
 
     @Test
     void answers_v4_without_streaming_like_v3() throws Exception {
-        HttpResponse<String> response = gateway.post("/v4/code/suggestions", v3Body("code_editor_generation"));
+        HttpResponse<String> response = gateway.post("/v4/code/suggestions", railsGenerationBody());
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode answer = JSON.readTree(response.body());
@@ -297,21 +295,9 @@ class CodeSuggestionsRouteTest {
         vllm.verify(0, postRequestedFor(urlEqualTo("/v1/chat/completions")));
     }
 
-    private String v3Body(String type) {
-        return """
-                {"current_file": {"file_name": "test.py", "content_above_cursor": "some content_above_cursor",
-                                  "content_below_cursor": "some content_below_cursor"},
-                 "telemetry": [], "stream": false,
-                 "prompt_components": [{"type": "%s",
-                   "payload": {"file_name": "test.py", "content_above_cursor": "some content_above_cursor",
-                               "content_below_cursor": "some content_below_cursor", "language_identifier": "Python",
-                               "stream": false, "prompt_id": "code_suggestions/generations", "prompt_version": "^1.0.0",
-                               "prompt_enhancer": {"examples_array": [], "related_files": [], "related_snippets": [],
-                                                   "libraries": [],
-                                                   "user_instruction": "Generate the best possible code based on instructions."}}}],
-                 "model_metadata": {"provider": "openai", "name": "mistral", "endpoint": "%s", "api_key": "token",
-                                    "identifier": "custom_openai/Mistral-7B-Instruct-v0.3"}}
-                """.formatted(type, endpoint());
+    /** A self-hosted generation exactly as Rails 18.9 builds it, pointed at this test's vLLM. */
+    private String railsGenerationBody() {
+        return UpstreamFixture.named("v3-code-completions/self-hosted-generation").requestBody(endpoint());
     }
 
     private static LoggedRequest onlyVllmRequest() {

@@ -80,7 +80,7 @@ class StreamingRouteTest {
                 .replaceAll("\"timestamp\":\\d+", "\"timestamp\":0");
         assertThat(events).isEqualTo("""
                 event: stream_start
-                data: {"metadata":{"model":{"engine":"agent","name":"Codestral 22B Code Generations","lang":"ruby"},\
+                data: {"metadata":{"model":{"engine":"agent","name":"Codestral 22B Code Generations"},\
                 "timestamp":0,"enabled_feature_flags":[],"region":"us-central1"}}
 
                 event: content_chunk
@@ -92,7 +92,7 @@ class StreamingRouteTest {
                 event: stream_end
                 data: null
 
-                """);
+                """.replace("\n", "\r\n"));
     }
 
     @Test

@@ -206,9 +206,11 @@ record UpstreamFixture(String name, Path file, JsonNode json) {
         if (expected.has("sse_events")) {
             assertThat(body).as("%s: SSE events end with a blank line", name).endsWith("\r\n\r\n");
             List<String> events = List.of(body.substring(0, body.length() - 4).split("\r\n\r\n", -1));
-            List<String> wanted = new ArrayList<>();
-            expected.get("sse_events").forEach(event -> wanted.add(event.asText()));
-            assertThat(events).as("%s: SSE events split on CRLF CRLF", name).containsExactlyElementsOf(wanted);
+            JsonNode wanted = expected.get("sse_events");
+            assertThat(events).as("%s: SSE events split on CRLF CRLF: %s", name, events).hasSize(wanted.size());
+            for (int i = 0; i < wanted.size(); i++) {
+                assertEvent(wanted.get(i), events.get(i), i);
+            }
         }
         if (expected.has("ndjson")) {
             ArrayNode lines = JSON.createArrayNode();
@@ -219,6 +221,22 @@ record UpstreamFixture(String name, Path file, JsonNode json) {
             }
             assertMatches(expected.get("ndjson"), lines, "ndjson");
         }
+    }
+
+    /**
+     * One SSE event: a string is its exact text; {@code {"event": name, "data": json}} is exactly an
+     * {@code event:} line and one {@code data:} line (CRLF between them) whose JSON matches {@code data}.
+     */
+    private void assertEvent(JsonNode wanted, String event, int index) {
+        if (wanted.isTextual()) {
+            assertThat(event).as("%s: SSE event %d", name, index).isEqualTo(wanted.asText());
+            return;
+        }
+        String[] lines = event.split("\r\n", -1);
+        assertThat(lines).as("%s: SSE event %d is an event line and a data line: %s", name, index, event).hasSize(2);
+        assertThat(lines[0]).as("%s: SSE event %d name", name, index).isEqualTo("event: " + wanted.path("event").asText());
+        assertThat(lines[1]).as("%s: SSE event %d data line", name, index).startsWith("data: ");
+        assertMatches(wanted.get("data"), parse(lines[1].substring("data: ".length())), "SSE event " + index + " data");
     }
 
     void assertModelReceived(List<LoggedRequest> received) {

@@ -32,12 +32,13 @@ public class CodeSuggestionResponses {
 
     /** The JSON body for a complete answer. */
     public String render(CodeSuggestionRequest request, ModelCall call, ModelAnswer answer) {
-        String text = request.feature() == Feature.CODE_GENERATIONS
-                ? GeneratedCode.clean(answer.text(), request.prefix())
-                : answer.text();
         return switch (request.format()) {
-            case SUGGESTIONS_V2 -> suggestionsV2(request, call, answer, text);
-            case COMPLETION_V3, SUGGESTIONS_V4 -> completionV3(request, call, text);
+            case SUGGESTIONS_V2 -> suggestionsV2(request, call, answer, request.feature() == Feature.CODE_GENERATIONS
+                    ? GeneratedCode.clean(answer.text(), request.prefix())
+                    : answer.text());
+            // GitLab's gateway post-processes a self-hosted v3/v4 generation (prompt_version ^1.0.0) with its
+            // Anthropic post-processor, which only empties an all-whitespace answer
+            case COMPLETION_V3, SUGGESTIONS_V4 -> completionV3(request, call, answer.text().isBlank() ? "" : answer.text());
         };
     }
 
@@ -52,7 +53,9 @@ public class CodeSuggestionResponses {
         String correlationId = exchange.getProperty(RequestContext.CORRELATION_ID, String.class);
         StreamObserver observer = exchange.getProperty(RequestContext.RECORD, StreamObserver.NONE, StreamObserver.class);
         if (request.format() == ResponseFormat.SUGGESTIONS_V4) {
+            // GitLab's stream metadata names the model without its language
             ObjectNode metadata = metadata(request, call);
+            ((ObjectNode) metadata.get("model")).remove("lang");
             metadata.put("region", region);
             return new SseSuggestionStream(response, correlationId, observer, metadata);
         }
@@ -84,7 +87,12 @@ public class CodeSuggestionResponses {
     private String completionV3(CodeSuggestionRequest request, ModelCall call, String text) {
         ObjectNode body = JSON.createObjectNode();
         choices(body, text);
-        body.set("metadata", metadata(request, call));
+        ObjectNode metadata = metadata(request, call);
+        // GitLab 18's gateway sets a region only on streams; FastAPI writes the unset field as null
+        metadata.putNull("region");
+        body.set("metadata", metadata);
+        // GitLab's gateway also mirrors the model at the top level (since 2026-07); older clients ignore it
+        body.set("model", metadata.get("model").deepCopy());
         return Json.write(body);
     }
 

@@ -2,10 +2,13 @@ package io.github.aigateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.aigateway.api.CodeSuggestionRequest.ContextSnippet;
+import io.github.aigateway.auth.GitLabAuth;
+import io.github.aigateway.auth.GitLabUser;
 import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.catalog.ModelSelection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.camel.Exchange;
 
@@ -17,6 +20,14 @@ public class GitLabRequests {
 
     /** {@code model_provider} values a self-hosted GitLab sends. */
     private static final Set<String> SELF_HOSTED_PROVIDERS = Set.of("litellm", "codestral", "openai", "custom_openai");
+    /** v3 and v4: the first prompt component is the request; its type names the feature and the unit primitive. */
+    private static final Map<String, Feature> COMPONENT_FEATURES = Map.of(
+            "code_editor_completion", Feature.CODE_COMPLETIONS,
+            "code_editor_generation", Feature.CODE_GENERATIONS);
+    private static final String CODE_CONTEXT = "code_context";
+    /** GitLab's payload {@code model_provider} literals; accepted and then ignored, as the model is self-hosted. */
+    private static final Set<String> PAYLOAD_PROVIDERS = Set.of("vertex-ai", "anthropic", "amazon_q");
+    private static final int MAX_COMPONENTS = 100;
 
     /** {@code POST /v2/code/completions}: prompt_version 2 (self-hosted) or 1 (admin health check). */
     public CodeSuggestionRequest completionsV2(Exchange exchange) {
@@ -30,12 +41,12 @@ public class GitLabRequests {
 
     /** {@code POST /v3/code/completions} (GitLab 18.x). */
     public CodeSuggestionRequest completionsV3(Exchange exchange) {
-        return fromComponents(JsonBody.of(exchange), ResponseFormat.COMPLETION_V3);
+        return fromComponents(exchange, ResponseFormat.COMPLETION_V3);
     }
 
     /** {@code POST /v4/code/suggestions} (GitLab 18.x, IDE supports SSE). */
     public CodeSuggestionRequest suggestionsV4(Exchange exchange) {
-        return fromComponents(JsonBody.of(exchange), ResponseFormat.SUGGESTIONS_V4);
+        return fromComponents(exchange, ResponseFormat.SUGGESTIONS_V4);
     }
 
     private CodeSuggestionRequest fromV2(JsonBody body, Feature feature) {
@@ -73,61 +84,100 @@ public class GitLabRequests {
                 completion && !prompt.isBlank() ? prompt : null, stream);
     }
 
-    private CodeSuggestionRequest fromComponents(JsonBody body, ResponseFormat format) {
+    private CodeSuggestionRequest fromComponents(Exchange exchange, ResponseFormat format) {
+        JsonBody body = JsonBody.of(exchange);
         JsonNode root = body.root();
         JsonNode components = body.array(root, "prompt_components");
-        JsonNode metadata = body.object(root, "model_metadata", true);
-        if (components == null || components.isEmpty()) {
-            body.error("too_short", "List should have at least 1 item after validation", new Object[0],
-                    "prompt_components");
+        if (components == null) {
+            body.error("missing", "Field required", new Object[0], "prompt_components");
+        } else if (components.isEmpty() || components.size() > MAX_COMPONENTS) {
+            body.error(components.isEmpty() ? "too_short" : "too_long", "List should have at least 1 and at most "
+                    + MAX_COMPONENTS + " items after validation", new Object[0], "prompt_components");
         }
         body.check();
-        JsonNode first = components.get(0);
-        String type = body.string(first, "type", true, "", "prompt_components", 0);
-        Feature feature = switch (type) {
-            case "code_editor_completion" -> Feature.CODE_COMPLETIONS;
-            case "code_editor_generation" -> Feature.CODE_GENERATIONS;
-            default -> {
-                body.error("union_tag_invalid", "Input tag '" + type + "' found using 'type' does not match"
-                        + " 'code_editor_completion', 'code_editor_generation'", new Object[]{"prompt_components", 0}, "type");
-                yield null;
-            }
-        };
-        JsonNode payload = body.object(first, "payload", true, "prompt_components", 0);
+        Feature feature = COMPONENT_FEATURES.get(components.get(0).path("type").asText());
+        if (feature != null) {
+            // before the rest of the body is read: a token without the unit primitive learns nothing of its schema
+            requireUnitPrimitive(exchange, feature);
+        }
+        List<ContextSnippet> context = checkComponents(body, components);
         body.check();
+        if (feature == null) {
+            throw new GatewayException(422, "The first prompt component must be a code_editor_completion or a"
+                    + " code_editor_generation");
+        }
+        JsonNode payload = components.get(0).get("payload");
         Object[] at = {"prompt_components", 0, "payload"};
         String fileName = body.string(payload, "file_name", true, "", at);
         String above = body.string(payload, "content_above_cursor", true, "", at);
-        String below = body.string(payload, "content_below_cursor", false, "", at);
+        String below = body.string(payload, "content_below_cursor", true, "", at);
         String languageId = body.string(payload, "language_identifier", false, null, at);
-        boolean stream = body.bool(root, "stream") || body.bool(payload, "stream", at);
-        JsonNode enhancer = payload.get("prompt_enhancer");
-        String instruction = enhancer != null && enhancer.isObject()
-                ? body.string(enhancer, "user_instruction", false, "", "prompt_components", 0, "payload", "prompt_enhancer")
-                : "";
-        List<ContextSnippet> context = new ArrayList<>();
-        for (int i = 1; i < components.size(); i++) {
-            JsonNode item = components.get(i);
-            if ("code_context".equals(item.path("type").asText())) {
-                context.addAll(contextItems(item.path("payload").path("content").isArray()
-                        ? item.path("payload").path("content") : null));
-            }
-        }
-        if (enhancer != null && enhancer.isObject()) {
+        boolean stream = body.bool(payload, "stream", at);
+        JsonNode enhancer = body.object(payload, "prompt_enhancer", false, at);
+        String instruction = enhancer == null ? ""
+                : body.string(enhancer, "user_instruction", false, "", "prompt_components", 0, "payload", "prompt_enhancer");
+        if (enhancer != null) {
             for (JsonNode related : enhancer.path("related_files")) {
                 if (related.isTextual()) {
                     context.add(new ContextSnippet("", related.textValue()));
                 }
             }
         }
-        String family = body.string(metadata, "name", true, null, "model_metadata");
+        // GitLab's request model has no model_metadata (its middleware reads it from any body), so it is optional
+        JsonNode metadata = body.object(root, "model_metadata", false);
+        String family = body.string(metadata, "name", metadata != null, null, "model_metadata");
         String endpoint = body.string(metadata, "endpoint", false, null, "model_metadata");
         String apiKey = body.string(metadata, "api_key", false, null, "model_metadata");
         String identifier = body.string(metadata, "identifier", false, null, "model_metadata");
         body.check();
+        if (metadata == null) {
+            throw new GatewayException(422, "model_metadata is required: this gateway serves only the self-hosted"
+                    + " model GitLab names there");
+        }
         ModelSelection model = ModelSelection.resolve(family, endpoint, apiKey, identifier);
         return new CodeSuggestionRequest(feature, format, model, fileName.strip(),
                 Languages.resolve(languageId, fileName), above, below, instruction, context, null, stream);
+    }
+
+    /** 403 in GitLab's v3 words unless the authenticated token grants the feature's unit primitive. */
+    private static void requireUnitPrimitive(Exchange exchange, Feature feature) {
+        GitLabUser user = exchange.getProperty(GitLabAuth.USER, GitLabUser.class);
+        if (user == null || !user.can(feature.unitPrimitive())) {
+            throw new GatewayException(403, "Unauthorized to access code suggestions");
+        }
+    }
+
+    /** GitLab's checks of every prompt component (a discriminated union on {@code type}); the code_context ones. */
+    private static List<ContextSnippet> checkComponents(JsonBody body, JsonNode components) {
+        List<ContextSnippet> context = new ArrayList<>();
+        for (int i = 0; i < components.size(); i++) {
+            JsonNode component = components.get(i);
+            String type = body.string(component, "type", true, "", "prompt_components", i);
+            JsonNode payload = body.object(component, "payload", true, "prompt_components", i);
+            Object[] at = {"prompt_components", i, "payload"};
+            if (COMPONENT_FEATURES.containsKey(type)) {
+                body.string(payload, "file_name", true, "", at);
+                body.string(payload, "content_above_cursor", true, "", at);
+                body.string(payload, "content_below_cursor", true, "", at);
+                String provider = body.string(payload, "model_provider", false, null, at);
+                if (provider != null && !PAYLOAD_PROVIDERS.contains(provider)) {
+                    body.error("literal_error", "Input should be 'vertex-ai', 'anthropic' or 'amazon_q'", at,
+                            "model_provider");
+                }
+            } else if (CODE_CONTEXT.equals(type)) {
+                String name = body.string(payload, "name", true, "", at);
+                String content = body.string(payload, "content", true, "", at);
+                body.string(payload, "type", true, "", at);
+                if (!content.isEmpty()) {
+                    context.add(new ContextSnippet(name, content));
+                }
+            } else if (!type.isEmpty()) {
+                body.error("union_tag_invalid", "Input tag '" + type + "' found using 'type' does not match any of"
+                        + " the expected tags: 'code_editor_completion', 'code_editor_generation', 'code_context'",
+                        new Object[]{"prompt_components", i}, "type");
+            }
+        }
+        return context;
     }
 
     private static List<ContextSnippet> contextItems(JsonNode items) {

@@ -7,7 +7,8 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * {@code /v4/code/suggestions} streaming (contract §6.2): real SSE with {@code stream_start},
- * {@code content_chunk} events and {@code stream_end}, and header {@code X-Streaming-Format: sse}.
+ * {@code content_chunk} events and {@code stream_end}, and header {@code X-Streaming-Format: sse}. GitLab's gateway
+ * writes them with sse-starlette 2.3, whose framing and headers these are; its 15-s ping comments are not sent.
  */
 public final class SseSuggestionStream extends VertxTokenStream {
 
@@ -22,9 +23,12 @@ public final class SseSuggestionStream extends VertxTokenStream {
         this.startMetadata = startMetadata;
     }
 
+    /** GitLab's gateway's own header, and those sse-starlette sets so that no proxy caches or buffers the events. */
     @Override
     void headers(HttpServerResponse response) {
         response.putHeader("X-Streaming-Format", "sse");
+        response.putHeader("Cache-Control", "no-store");
+        response.putHeader("X-Accel-Buffering", "no");
     }
 
     @Override
@@ -48,7 +52,8 @@ public final class SseSuggestionStream extends VertxTokenStream {
         return event("stream_end", "null");
     }
 
+    /** Framed as GitLab's gateway (sse-starlette) frames events: each line ends in CRLF, a blank line ends the event. */
     private static String event(String name, String data) {
-        return "event: " + name + "\ndata: " + data + "\n\n";
+        return "event: " + name + "\r\ndata: " + data + "\r\n\r\n";
     }
 }
