@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Named prompts (/v1 and /v2) and the legacy chat API against WireMock as vLLM. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15107", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true"})
+        properties = {"camel.server.port=15107", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true",
+            "gateway.timeouts.prompts=first-byte=3s, idle=3s, total=3s"})
 class PromptsRouteTest {
 
     @RegisterExtension
@@ -175,6 +176,19 @@ class PromptsRouteTest {
 
         assertThat(response.statusCode()).isEqualTo(421);
         assertThat(response.body()).isEqualTo("{\"detail\":\"404: Not Found\"}");
+    }
+
+    @Test
+    void passes_a_model_that_does_not_answer_in_time_on_as_421_request_timeout() {
+        vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withFixedDelay(6000).withHeader("Content-Type", "application/json").withBody("{}")));
+
+        HttpResponse<String> response = gateway.post("/v1/prompts/model_configuration%2Fcheck",
+                UpstreamFixture.named("v1-prompts/model-configuration-check").requestBody(vllmEndpoint()));
+
+        // LiteLLM's status for a timeout, as GitLab's gateway reports it
+        assertThat(response.statusCode()).isEqualTo(421);
+        assertThat(response.body()).isEqualTo("{\"detail\":\"408: Request Timeout\"}");
     }
 
     @Test
