@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
@@ -17,7 +18,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * every other refusal: a body over {@code camel.server.maxBodySize} (Vert.x's body handler would answer a
  * plain-text 413), and a request that arrives while the gateway shuts down (platform-http would answer an
  * empty 503) with {@code Connection: close} on HTTP/1.1, so GitLab's connection pool drops this pod while the streams
- * in flight finish. A path no route serves, or a method its route does not take, gets FastAPI's 404 and 405
+ * in flight finish. Every answer carries {@code X-Process-Time}, the seconds until its headers went out, as
+ * GitLab's gateway sends it. A path no route serves, or a method its route does not take, gets FastAPI's 404 and 405
  * answers ({@code {"detail": "Not Found"}}, {@code {"detail": "Method Not Allowed"}} with {@code Allow}) instead of
  * Vert.x's HTML page and empty body. Installed on the platform-http router once it exists.
  */
@@ -59,6 +61,9 @@ public class ListenerReplies implements CamelContextAware {
     private void install(Router router) {
         String shuttingDown = "{\"detail\":\"The AI gateway is shutting down; try again\"}";
         router.route().order(Integer.MIN_VALUE).handler(request -> {
+            long arrived = System.nanoTime();
+            request.addHeadersEndHandler(headers -> request.response()
+                    .putHeader("X-Process-Time", seconds(System.nanoTime() - arrived)));
             if (!camelContext.isStopping()) {
                 request.next();
                 return;
@@ -87,6 +92,11 @@ public class ListenerReplies implements CamelContextAware {
             }
             failed.response().setStatusCode(413).putHeader("Content-Type", "application/json").end(body);
         });
+    }
+
+    /** Seconds as GitLab's gateway writes them in {@code X-Process-Time} (a plain decimal, never 1.2E-4). */
+    static String seconds(long nanos) {
+        return BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
     }
 
     private static void reply(RoutingContext request, int status, String body) {
