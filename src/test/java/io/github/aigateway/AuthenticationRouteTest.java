@@ -294,10 +294,8 @@ class AuthenticationRouteTest {
         others.remove("explain_code");
         String token = FakeGitLab.token(gitlabKey, claims -> claims.claim("scopes", others));
 
-        assertRefused(gateway.post("/v1/prompts/chat/explain_code", """
-                {"inputs": {"selected_text": "x"}, "model_metadata": {"name": "mistral",
-                 "endpoint": "http://127.0.0.1:%d/v1", "identifier": "custom_openai/Mistral-7B-Instruct-v0.3"}}
-                """.formatted(vllm.getPort()), FakeGitLab.headers(token)),
+        assertRefused(gateway.post("/v1/prompts/chat/explain_code", UpstreamFixture.named("v1-prompts/chat-explain-code-stream")
+                        .requestBody("http://127.0.0.1:" + vllm.getPort() + "/v1"), FakeGitLab.headers(token)),
                 403, "{\"detail\":\"Unauthorized to access 'chat/explain_code'\"}");
     }
 

@@ -268,7 +268,7 @@ class CodeSuggestionsRouteTest {
         // Java's client shows the status as ":status" and keeps Transfer-Encoding to itself
         assertThat(response.headers().map().keySet()).map(String::toLowerCase)
                 .containsExactlyInAnyOrder(":status", "content-type", "cache-control", "x-request-id",
-                        "x-gateway-overhead-ms");
+                        "x-gateway-overhead-ms", "x-process-time");
     }
 
     @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Named prompts (/v1 and /v2) and the legacy chat API against WireMock as vLLM. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=15107", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true"})
+        properties = {"camel.server.port=15107", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true",
+            "gateway.timeouts.prompts=first-byte=3s, idle=3s, total=3s"})
 class PromptsRouteTest {
 
     @RegisterExtension
@@ -42,6 +43,10 @@ class PromptsRouteTest {
                         + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2}}")));
     }
 
+    private String vllmEndpoint() {
+        return "http://127.0.0.1:" + vllm.getPort() + "/v1";
+    }
+
     private String metadata(String family, String identifier) {
         return """
                 {"name": "%s", "endpoint": "http://127.0.0.1:%d/v1", "api_key": "key",
@@ -51,10 +56,8 @@ class PromptsRouteTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/v1/prompts/model_configuration%2Fcheck", "/v1/prompts/model_configuration/check"})
     void answers_gitlabs_test_connection_with_the_models_text(String path) {
-        // contract §8.1
-        HttpResponse<String> response = gateway.post(path, """
-                {"inputs": {}, "stream": false, "model_metadata": %s}
-                """.formatted(metadata("codestral", "custom_openai/Codestral-22B-v0.1")));
+        HttpResponse<String> response = gateway.post(path,
+                UpstreamFixture.named("v1-prompts/model-configuration-check").requestBody(vllmEndpoint()));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -86,19 +89,13 @@ class PromptsRouteTest {
 
     @Test
     void streams_gitlabs_explain_code_slash_command() {
-        // contract §7.2, as Rails sends it for /explain
         vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/event-stream")
                 .withBody("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"It defines \"}}]}\n\n"
                         + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"foo.\"}}]}\n\ndata: [DONE]\n\n")));
 
-        HttpResponse<String> response = gateway.post("/v1/prompts/chat/explain_code", """
-                {"stream": true,
-                 "inputs": {"input": "Explain the selected code", "selected_text": "def foo…", "file_content": "…",
-                            "language_info": "The code is written in Ruby …", "file_content_reuse": "…"},
-                 "model_metadata": %s,
-                 "prompt_version": "^1.0.0"}
-                """.formatted(metadata("mistral", "custom_openai/Mistral-Small-3.2-24B-Instruct-2506")));
+        HttpResponse<String> response = gateway.post("/v1/prompts/chat/explain_code",
+                UpstreamFixture.named("v1-prompts/chat-explain-code-stream").requestBody(vllmEndpoint()));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
@@ -131,7 +128,7 @@ class PromptsRouteTest {
 
         assertThat(v1.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
         assertThat(v1.body()).isEqualTo("Hello");
-        assertThat(v2.body()).isEqualTo("{\"content\":\"Hel\",\"usage\":null}\n{\"content\":\"lo\",\"usage\":null}\n");
+        assertThat(v2.body()).isEqualTo("{\"content\":\"Hel\"}\n{\"content\":\"lo\"}\n");
     }
 
     @Test
@@ -170,15 +167,28 @@ class PromptsRouteTest {
     }
 
     @Test
-    void passes_a_model_http_error_on_as_421() {
+    void passes_a_model_http_error_on_as_421_with_the_statuss_own_reason() {
         vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(404)
-                .withStatusMessage("Not Found").withBody("{\"detail\":\"Not Found\"}")));
+                .withStatusMessage("No such model").withBody("{\"detail\":\"Not Found\"}")));
 
         HttpResponse<String> response = gateway.post("/v1/prompts/model_configuration%2Fcheck", """
                 {"inputs": {}, "model_metadata": %s}""".formatted(metadata("mistral", "custom_openai/m")));
 
         assertThat(response.statusCode()).isEqualTo(421);
         assertThat(response.body()).isEqualTo("{\"detail\":\"404: Not Found\"}");
+    }
+
+    @Test
+    void passes_a_model_that_does_not_answer_in_time_on_as_421_request_timeout() {
+        vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withFixedDelay(6000).withHeader("Content-Type", "application/json").withBody("{}")));
+
+        HttpResponse<String> response = gateway.post("/v1/prompts/model_configuration%2Fcheck",
+                UpstreamFixture.named("v1-prompts/model-configuration-check").requestBody(vllmEndpoint()));
+
+        // LiteLLM's status for a timeout, as GitLab's gateway reports it
+        assertThat(response.statusCode()).isEqualTo(421);
+        assertThat(response.body()).isEqualTo("{\"detail\":\"408: Request Timeout\"}");
     }
 
     @Test

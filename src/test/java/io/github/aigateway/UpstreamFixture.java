@@ -146,6 +146,10 @@ record UpstreamFixture(String name, Path file, JsonNode json) {
             for (int i = 0; i + 1 < gitlab.length; i += 2) {
                 headers.put(gitlab[i], gitlab[i + 1]);
             }
+            if (auth.has("scheme")) {
+                headers.computeIfPresent("Authorization",
+                        (name, value) -> value.replaceFirst("^Bearer ", auth.get("scheme").asText() + " "));
+            }
         }
         if (request.has("body") || request.has("body_text")) {
             headers.put("Content-Type", "application/json");

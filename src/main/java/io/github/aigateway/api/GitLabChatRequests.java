@@ -220,12 +220,12 @@ public class GitLabChatRequests {
         }
         JsonBody body = JsonBody.of(exchange);
         JsonNode root = body.root();
-        JsonNode inputs = body.object(root, "inputs", false);
+        JsonNode inputs = body.object(root, "inputs", true);
         String version = body.string(root, "prompt_version", false, null);
         boolean stream = body.bool(root, "stream");
         JsonNode metadata = body.object(root, "model_metadata", true);
         body.check();
-        Map<String, Object> values = inputs == null ? Map.of() : Json.MAPPER.convertValue(inputs, OBJECT);
+        Map<String, Object> values = Json.MAPPER.convertValue(inputs, OBJECT);
         return new PromptRequest(promptId, apiVersion, version, values, model(body, metadata), stream);
     }
 

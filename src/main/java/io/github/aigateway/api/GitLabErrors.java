@@ -7,6 +7,7 @@ import io.github.aigateway.audit.SecretMasker;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.catalog.Provider;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -33,6 +34,9 @@ public class GitLabErrors {
     private static final int MAX_MODEL_MESSAGE = 300;
     /** Bedrock sends no {@code Retry-After}; GitLab still needs to know when to come back. */
     static final String BEDROCK_RETRY_AFTER_SECONDS = "5";
+    /** The statuses LiteLLM gives a model call that timed out and one that could not reach the model server. */
+    static final int MODEL_TIMEOUT = 408;
+    static final int MODEL_UNREACHABLE = 500;
 
     public ErrorReply validation(Exchange exchange) {
         RequestValidationException e = exception(exchange, RequestValidationException.class);
@@ -59,6 +63,10 @@ public class GitLabErrors {
         if (e.getStatus() >= 500) {
             LOG.warn("{}", e.getDetail());
         }
+        // the only 504 the gateway raises itself: a model call it stopped at its deadline
+        if (e.getStatus() == 504 && isPromptCall(exchange)) {
+            return misdirected(MODEL_TIMEOUT);
+        }
         if (e.getStatus() == 429) {
             // the gateway's own limit: calls end within seconds, so GitLab may come back soon
             return new ErrorReply(429, detailJson(e.getDetail()), "1");
@@ -82,10 +90,8 @@ public class GitLabErrors {
         String modelMessage = SecretMasker.mask(modelMessage(e),
                 call == null || call.model().apiKey() == null ? null : call.model().apiKey().reveal());
         LOG.warn("Model server answered HTTP {}: {}", status, modelMessage);
-        if (call != null && call.feature() == Feature.PROMPTS) {
-            // GitLab's prompt endpoints pass the model's status line on as 421
-            String reason = e.getStatusText() == null || e.getStatusText().isBlank() ? "" : e.getStatusText().strip();
-            return detail(421, status + ": " + reason);
+        if (isPromptCall(exchange)) {
+            return misdirected(status);
         }
         if (status == 429) {
             return new ErrorReply(429, detailJson("Too many requests. Please try again later."), retryAfter(e));
@@ -168,18 +174,31 @@ public class GitLabErrors {
     /** No byte from the model within the read timeout. */
     public ErrorReply timeout(Exchange exchange) {
         LOG.warn("Model call timed out: {}", exception(exchange, Exception.class).getMessage());
-        return detail(504, "Inference timed out");
+        return isPromptCall(exchange) ? misdirected(MODEL_TIMEOUT) : detail(504, "Inference timed out");
     }
 
     /** Connection refused, reset or closed by the model server. */
     public ErrorReply unreachable(Exchange exchange) {
         LOG.warn("Model server unreachable: {}", exception(exchange, Exception.class).toString());
-        return detail(503, "Inference failed");
+        return isPromptCall(exchange) ? misdirected(MODEL_UNREACHABLE) : detail(503, "Inference failed");
     }
 
     public ErrorReply unexpected(Exchange exchange) {
         LOG.error("Unexpected failure", exception(exchange, Exception.class));
         return detail(500, "Internal Server Error");
+    }
+
+    /**
+     * GitLab's prompt endpoints answer a model failure with 421 "{status}: {reason}", the status LiteLLM gives the
+     * failure and Python's reason phrase for it; Rails' "Test connection" shows it as the model server's answer.
+     */
+    private static ErrorReply misdirected(int modelStatus) {
+        return detail(421, modelStatus + ": " + HttpResponseStatus.valueOf(modelStatus).reasonPhrase());
+    }
+
+    private static boolean isPromptCall(Exchange exchange) {
+        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        return call != null && call.feature() == Feature.PROMPTS;
     }
 
     private static String servedModel(Exchange exchange) {

@@ -41,15 +41,18 @@ public class RequestContext {
 
     private boolean requestLogging;
 
+    /** The request's id: GitLab's {@code X-Request-ID} when it is a safe one, else a new one. */
+    public static String correlationId(String given) {
+        return given != null && SAFE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString().replace("-", "");
+    }
+
     /** {@code AIGW_LOGGING__ENABLE_REQUEST_LOGGING}: log prompts and responses of every request. */
     public void setRequestLogging(boolean requestLogging) {
         this.requestLogging = requestLogging;
     }
 
     public void open(Exchange exchange) {
-        String given = exchange.getMessage().getHeader("X-Request-ID", String.class);
-        String correlationId = given != null && SAFE_ID.matcher(given).matches()
-                ? given : UUID.randomUUID().toString().replace("-", "");
+        String correlationId = correlationId(exchange.getMessage().getHeader("X-Request-ID", String.class));
         exchange.setProperty(CORRELATION_ID, correlationId);
         MDC.put(MDC_KEY, correlationId);
 

@@ -169,7 +169,7 @@ public class GitLabAuth implements CamelContextAware {
             throw new AuthenticationException(NO_KEYS);
         }
         JWTClaimsSet claims = verifier.verify(space < 0 ? "" : authorization.substring(space + 1).strip());
-        exchange.setProperty(USER, userMatchingHeaders(claims, request));
+        exchange.setProperty(USER, userMatchingHeaders(claims, request, audience));
     }
 
     /** 403 {@code {"detail": "Unauthorized to access <thing>"}} unless the request's token grants {@code scope}. */
@@ -231,8 +231,12 @@ public class GitLabAuth implements CamelContextAware {
         return user;
     }
 
-    /** Contract §4.2 step 6: the token must be for the instance and realm the headers name. */
-    private static GitLabUser userMatchingHeaders(JWTClaimsSet claims, Message request) {
+    /**
+     * Contract §4.2 step 6: the token must be for the instance and realm the headers name. A token issued under
+     * the gateway's own name (GitLab's gateway mints such user tokens) names a user: its subject must match
+     * {@code X-Gitlab-Global-User-Id}, checked first so a mismatch is reported in GitLab's words.
+     */
+    private static GitLabUser userMatchingHeaders(JWTClaimsSet claims, Message request, String gatewayName) {
         String realm = string(claims, "gitlab_realm");
         if (realm != null && !realm.isEmpty()
                 && !realm.equals(request.getHeader("X-Gitlab-Realm", String.class))) {
@@ -240,10 +244,15 @@ public class GitLabAuth implements CamelContextAware {
         }
         String instanceHeader = request.getHeader("X-Gitlab-Instance-Id", String.class);
         String instanceClaim = string(claims, "gitlab_instance_id");
-        if (instanceClaim != null && !instanceClaim.equals(instanceHeader)) {
+        if (instanceClaim != null && !instanceClaim.isEmpty() && !instanceClaim.equals(instanceHeader)) {
             throw new AuthenticationException("Header mismatch 'X-Gitlab-Instance-Id'");
         }
-        // GitLab's gateway lets a token without sub through when the header is missing too; this one does not
+        if (gatewayName.equals(claims.getIssuer()) && claims.getSubject() != null
+                && !claims.getSubject().equals(request.getHeader("X-Gitlab-Global-User-Id", String.class))) {
+            throw new AuthenticationException("Header mismatch 'X-Gitlab-Global-User-Id'");
+        }
+        // GitLab's gateway lets a token without sub through, and checks a user token's sub against the user
+        // header only; this one wants every token to name the instance it comes from
         if (claims.getSubject() == null || !Objects.equals(claims.getSubject(), instanceHeader)) {
             throw new AuthenticationException("Header mismatch 'X-Gitlab-Instance-Id'");
         }

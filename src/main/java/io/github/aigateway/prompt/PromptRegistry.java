@@ -28,9 +28,12 @@ import org.semver4j.Semver;
  */
 public class PromptRegistry {
 
-    /** A prompt's definition. */
+    /**
+     * A prompt's definition; {@code connectionCheck} marks GitLab's "Test connection" prompt, whose model is
+     * always called once, whatever its circuit breaker says ({@code connection_check: true}).
+     */
     public record Definition(String id, String name, String version, String unitPrimitive, List<String> families,
-                             double temperature, int maxTokens, List<String> stop) {
+                             double temperature, int maxTokens, List<String> stop, boolean connectionCheck) {
     }
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMMM dd, yyyy", Locale.ENGLISH);
@@ -52,15 +55,22 @@ public class PromptRegistry {
         return definitions.computeIfAbsent(promptId, this::load);
     }
 
-    /** The scopes a token must grant to run the prompt: its unit primitive. */
+    /**
+     * The scopes a token must grant to run the prompt: its unit primitive. As in GitLab's gateway, the prompt is
+     * looked up in the requested version first, so an unknown prompt or version is reported before a missing scope.
+     */
     public List<String> requiredScopes(PromptRequest request) {
-        String unitPrimitive = definition(request.promptId()).unitPrimitive();
+        String unitPrimitive = prompt(request).unitPrimitive();
         return unitPrimitive.isEmpty() ? List.of() : List.of(unitPrimitive);
     }
 
+    /** Whether the request is GitLab's "Test connection" ({@link Definition#connectionCheck}). */
+    public boolean connectionCheck(PromptRequest request) {
+        return definition(request.promptId()).connectionCheck();
+    }
+
     public ModelCall modelCall(PromptRequest request) {
-        Definition prompt = definition(request.promptId());
-        requireVersion(prompt, request.versionConstraint());
+        Definition prompt = prompt(request);
         String family = request.model().family();
         if (!prompt.families().contains(family)) {
             throw new GatewayException(422, "Prompt '" + prompt.id() + "' is not available for model family '"
@@ -72,6 +82,13 @@ public class PromptRegistry {
         variables.putIfAbsent("current_date", LocalDate.now().format(DATE));
         return new ModelCall(Feature.PROMPTS, request.model(), prompt.name(), templates.render(template, variables),
                 prompt.temperature(), prompt.maxTokens(), prompt.stop(), request.stream());
+    }
+
+    /** The prompt the request names, in a version its constraint allows; 404, 422 or 400 in GitLab's words otherwise. */
+    private Definition prompt(PromptRequest request) {
+        Definition prompt = definition(request.promptId());
+        requireVersion(prompt, request.versionConstraint());
+        return prompt;
     }
 
     private static void requireVersion(Definition prompt, String constraint) {
@@ -96,7 +113,8 @@ public class PromptRegistry {
             yaml.path("stop").forEach(s -> stop.add(s.asText()));
             return new Definition(promptId, yaml.path("name").asText(promptId), yaml.path("version").asText("1.0.0"),
                     yaml.path("unit_primitive").asText(""), List.copyOf(families),
-                    yaml.path("temperature").asDouble(0.1), yaml.path("max_tokens").asInt(2048), List.copyOf(stop));
+                    yaml.path("temperature").asDouble(0.1), yaml.path("max_tokens").asInt(2048), List.copyOf(stop),
+                    yaml.path("connection_check").asBoolean(false));
         } catch (IOException notFound) {
             throw new GatewayException(404, "Prompt '" + promptId + "' not found");
         }

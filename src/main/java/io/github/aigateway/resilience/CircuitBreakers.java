@@ -58,9 +58,12 @@ public class CircuitBreakers {
         this.metrics = metrics;
     }
 
-    /** Before an attempt: refuses it with 503 while the breaker of its server is open. */
+    /**
+     * Before an attempt: refuses it with 503 while the breaker of its server is open. A connection check is never
+     * refused: it is how an administrator learns that the server works again (its outcome still counts).
+     */
     public void admit(Exchange exchange) {
-        if (failureThreshold <= 0) {
+        if (failureThreshold <= 0 || exchange.getProperty(ModelCalls.CONNECTION_CHECK, false, Boolean.class)) {
             return;
         }
         String base = exchange.getProperty(BASE, String.class);

@@ -37,6 +37,11 @@ public class ModelCalls implements HttpClientConfigurer {
      * limit the call counts against (GitLab's model endpoint, or Bedrock's runtime endpoint).
      */
     public static final String ENDPOINT = "modelEndpoint";
+    /**
+     * Exchange property, true for GitLab's "Test connection" of a self-hosted model: the model is always called,
+     * once, whatever its circuit breaker says, and its first answer is reported as it is.
+     */
+    public static final String CONNECTION_CHECK = "connectionCheck";
 
     /** The control of the call the current thread is about to send; taken by the client's interceptor. */
     private static final ThreadLocal<ModelCallControl> SENDING = new ThreadLocal<>();

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
  * (Bedrock: ServiceUnavailableException, ModelNotReadyException), and 429 (Bedrock: ThrottlingException) after
  * the model's {@code Retry-After} when that is no longer than the longest backoff; never a 4xx such as a
  * validation error or a denied access, never a timeout, never once a byte went to GitLab, never past the call's
- * total deadline.
+ * total deadline, never a connection check (GitLab's "Test connection" reports the model's first answer).
  * Waits grow exponentially with jitter, so replicas that come back are not hit by every gateway at once.
  */
 public class RetryPolicy {
@@ -75,7 +75,8 @@ public class RetryPolicy {
             throw stopped;
         }
         TokenStream stream = exchange.getProperty("responseStream", TokenStream.class);
-        Duration wait = control.attempts() >= maxAttempts || (stream != null && stream.started())
+        boolean connectionCheck = exchange.getProperty(ModelCalls.CONNECTION_CHECK, false, Boolean.class);
+        Duration wait = connectionCheck || control.attempts() >= maxAttempts || (stream != null && stream.started())
                 ? null : delayBeforeRetry(failure, control.attempts());
         if (wait == null || wait.compareTo(control.remaining()) >= 0) {
             throw failure;

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * {@code /v2/prompts/*} streaming: one {@code {"content": ..., "usage": null}} object per line, labelled
- * {@code text/event-stream} as GitLab's gateway labels it.
+ * {@code /v2/prompts/*} streaming: one {@code {"content": ...}} object per line, labelled {@code text/event-stream}
+ * as GitLab's gateway labels it. A chunk carries no usage, and GitLab's gateway leaves out a field it has no
+ * value for rather than sending null.
  */
 public final class PromptContentStream extends VertxTokenStream {
 
@@ -18,6 +19,6 @@ public final class PromptContentStream extends VertxTokenStream {
 
     @Override
     String frame(String text) {
-        return JSON.createObjectNode().put("content", text).putNull("usage") + "\n";
+        return JSON.createObjectNode().put("content", text) + "\n";
     }
 }
