@@ -569,6 +569,7 @@ class ResilienceRouteTest {
     }
 
     static void sendRaw(Socket socket, String path, String body, String requestId) throws Exception {
+        socket.setSoTimeout(30_000); // an answer that never comes fails the test instead of hanging the build
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Request-ID: "
