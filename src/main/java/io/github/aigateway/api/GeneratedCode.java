@@ -4,13 +4,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Cleans a code generation answer the way GitLab's gateway does before the IDE inserts it: code out of
- * markdown fences and {@code <new_code>} tags, the echo of code already above the cursor removed,
- * surrounding blank lines dropped.
+ * Cleans a code generation answer before the IDE inserts it. v3 and v4: code out of markdown fences and
+ * {@code <new_code>} tags, the echo of code already above the cursor removed, surrounding blank lines dropped.
+ * v2: GitLab's gateway's own steps for it ({@link #cleanForV2}).
  */
 final class GeneratedCode {
 
     private static final Pattern FENCED = Pattern.compile("```[^\\n`]*\\n(.*?)(?:\\n```|$)", Pattern.DOTALL);
+    /** A line that opens or closes a markdown fence, as GitLab's gateway finds them. */
+    private static final Pattern FENCE_LINE = Pattern.compile("^`{3}\\S*\n", Pattern.MULTILINE | Pattern.UNIX_LINES);
     private static final Pattern TAGGED = Pattern.compile("<new_code>(.*?)(?:</new_code>|$)", Pattern.DOTALL);
 
     private GeneratedCode() {
@@ -28,6 +30,20 @@ final class GeneratedCode {
         }
         code = withoutEcho(code, prefix);
         return stripBlankLines(code);
+    }
+
+    /**
+     * A v2 generation as GitLab's gateway cleans it: fence lines removed, a newline put first when the code
+     * above the cursor does not end with one (so the code starts on a line of its own), code repeated from
+     * above the cursor dropped ({@link ModelReflection}), and an answer of only whitespace made empty.
+     */
+    static String cleanForV2(String answer, String prefix) {
+        String code = FENCE_LINE.matcher(answer).replaceAll("").replaceAll("`+\\z", "");
+        if (!code.isEmpty() && !prefix.endsWith("\n") && !code.startsWith("\n")) {
+            code = "\n" + code;
+        }
+        code = ModelReflection.clean(prefix, code);
+        return code.isBlank() ? "" : code;
     }
 
     /** Models often repeat the line the cursor is on, or the whole prefix, before the new code. */
