@@ -73,7 +73,8 @@ class AzureOpenAiRouteTest {
         JsonNode answer = JSON.readTree(response.body());
         assertThat(answer.path("choices").path(0).path("text").asText()).isEqualTo("return a + b");
         assertThat(answer.path("model").path("name").asText()).isEqualTo("GPT Code Generations");
-        assertThat(answer.path("model").path("tokens_consumption_metadata").path("input_tokens").asInt()).isEqualTo(30);
+        // GitLab's v2 generations report no token counts
+        assertThat(answer.path("model").path("tokens_consumption_metadata").isNull()).isTrue();
         LoggedRequest sent = onlyAzureRequest();
         assertThat(sent.getUrl()).isEqualTo(DEPLOYMENT_PATH + "?api-version=2024-10-21");
         assertThat(sent.getHeader("api-key")).isEqualTo("azure-key-1");

@@ -86,7 +86,7 @@ class BedrockResilienceRouteTest {
         HttpResponse<String> response = generate(false);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"text\":\"    return a + b\"");
+        assertThat(response.body()).contains("\"text\":\"\\n    return a + b\\n\"");
         List<FakeBedrock.Received> calls = BEDROCK.received();
         assertThat(calls).hasSize(2);
         assertThat(calls).allSatisfy(call -> assertThat(call.signatureProblem()).isNull());

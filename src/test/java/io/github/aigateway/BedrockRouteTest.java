@@ -103,11 +103,10 @@ class BedrockRouteTest {
                 .containsEntry("accept", "application/json");
         assertThat(sent.body()).isEqualTo(CLAUDE_GENERATION_BODY);
         assertThat(withoutClock(response.body())).isEqualTo("{\"id\":\"id\",\"model\":{\"engine\":\"agent\","
-                + "\"name\":\"Claude 3 Code Generations\",\"lang\":\"python\",\"tokens_consumption_metadata\":"
-                + "{\"input_tokens\":57,\"output_tokens\":9,\"max_output_tokens_used\":false,"
-                + "\"context_tokens_sent\":null,\"context_tokens_used\":null},\"region\":\"us-central1\"},"
+                + "\"name\":\"Claude 3 Code Generations Agent\",\"lang\":\"python\",\"tokens_consumption_metadata\":null,"
+                + "\"region\":\"us-central1\"},"
                 + "\"experiments\":[],\"object\":\"text_completion\",\"created\":0,\"choices\":[{\"text\":"
-                + "\"    return a + b\",\"index\":0,\"finish_reason\":\"length\"}],"
+                + "\"\\n    return a + b\\n\",\"index\":0,\"finish_reason\":\"length\"}],"
                 + "\"metadata\":{\"enabled_feature_flags\":[]}}");
     }
 
@@ -129,9 +128,8 @@ class BedrockRouteTest {
                 + "\\ndef add(a, b):\\n\\nInstruction: Generate the function body [/INST]\",\"max_tokens\":256,"
                 + "\"temperature\":0.95}");
         assertThat(withoutClock(response.body())).isEqualTo("{\"id\":\"id\",\"model\":{\"engine\":\"agent\","
-                + "\"name\":\"Mixtral Code Generations\",\"lang\":\"python\",\"tokens_consumption_metadata\":"
-                + "{\"input_tokens\":0,\"output_tokens\":0,\"max_output_tokens_used\":false,"
-                + "\"context_tokens_sent\":null,\"context_tokens_used\":null},\"region\":\"us-central1\"},"
+                + "\"name\":\"Mixtral Code Generations\",\"lang\":\"python\",\"tokens_consumption_metadata\":null,"
+                + "\"region\":\"us-central1\"},"
                 + "\"experiments\":[],\"object\":\"text_completion\",\"created\":0,\"choices\":[{\"text\":"
                 + "\"    return a + b\",\"index\":0,\"finish_reason\":\"length\"}],"
                 + "\"metadata\":{\"enabled_feature_flags\":[]}}");

@@ -106,13 +106,7 @@ class CodeSuggestionsRouteTest {
 
     @Test
     void answers_gitlabs_own_self_hosted_completion_example() throws Exception {
-        // contract §5.1, with the endpoint pointed at the fake
-        String body = """
-                {"current_file": {"file_name": "test.py", "content_above_cursor": "sor", "content_below_cursor": "som"},
-                 "telemetry": [], "stream": false, "model_provider": "litellm", "prompt_version": 2, "prompt": null,
-                 "model_endpoint": "%s", "model_identifier": "provider/some-model", "model_name": "codellama",
-                 "model_api_key": "token"}
-                """.formatted(endpoint());
+        String body = UpstreamFixture.named("v2-code-completions/rails-self-hosted-codellama").requestBody(endpoint());
 
         HttpResponse<String> response = gateway.post("/v2/code/completions", body);
 
@@ -129,12 +123,7 @@ class CodeSuggestionsRouteTest {
 
     @Test
     void answers_gitlabs_admin_health_check_with_a_non_empty_suggestion() throws Exception {
-        // contract §9: prompt_version 1, no content_below_cursor, merged with the self-hosted model fields
-        String body = """
-                {"prompt_version": 1, "current_file": {"file_name": "test.rb", "content_above_cursor": "def hello_world"},
-                 "model_provider": "litellm", "model_endpoint": "%s", "model_name": "codestral",
-                 "model_identifier": "custom_openai/Codestral-22B-v0.1", "model_api_key": "token"}
-                """.formatted(endpoint());
+        String body = UpstreamFixture.named("v2-code-completions/test-completion-health-check").requestBody(endpoint());
 
         HttpResponse<String> response = gateway.post("/v2/code/completions", body);
 
@@ -146,7 +135,7 @@ class CodeSuggestionsRouteTest {
     }
 
     @Test
-    void answers_the_troubleshooting_generation_body_with_cleaned_code() throws Exception {
+    void answers_the_troubleshooting_generation_body_cleaned_as_gitlabs_v2_does() throws Exception {
         // contract §6.1 (GitLab's troubleshoot script), vLLM answering in a markdown fence with an echo
         vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
@@ -166,7 +155,9 @@ class CodeSuggestionsRouteTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode answer = JSON.readTree(response.body());
-        assertThat(answer.path("choices").path(0).path("text").asText()).isEqualTo("print('hello')");
+        // GitLab's v2 cleanup: fence lines out, a newline first (the prefix ends mid-line); the model's words stay
+        assertThat(answer.path("choices").path(0).path("text").asText())
+                .isEqualTo("\nHere it is:\ndef hello():\n  print('hello')\n");
         assertThat(answer.path("model").path("name").asText()).isEqualTo("Mixtral Code Generations");
     }
 
@@ -205,7 +196,7 @@ class CodeSuggestionsRouteTest {
     @Test
     void serves_the_short_completions_alias() {
         HttpResponse<String> response = gateway.post("/v2/completions", """
-                {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
+                {"prompt_version": 2, "current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
                  "model_name": "codestral", "model_endpoint": "%s"}
                 """.formatted(endpoint()));
 
@@ -216,7 +207,7 @@ class CodeSuggestionsRouteTest {
     @Test
     void keeps_gitlab_headers_away_from_vllm_and_vllm_headers_away_from_gitlab() {
         HttpResponse<String> response = gateway.post("/v2/code/completions", """
-                {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
+                {"prompt_version": 2, "current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
                  "model_name": "codestral", "model_endpoint": "%s"}
                 """.formatted(endpoint()),
                 "Authorization", "Bearer gitlab-instance-jwt",
@@ -248,7 +239,7 @@ class CodeSuggestionsRouteTest {
                         + "data: [DONE]\n\n")));
 
         HttpResponse<String> response = gateway.post("/v2/code/completions", """
-                {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
+                {"prompt_version": 2, "current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
                  "model_name": "codestral", "model_endpoint": "%s", "model_api_key": "sk-test", "stream": true}
                 """.formatted(endpoint()),
                 "Authorization", "Bearer gitlab-instance-jwt",
@@ -274,7 +265,7 @@ class CodeSuggestionsRouteTest {
     @Test
     void reads_gitlab_headers_whatever_their_case() {
         HttpResponse<String> response = gateway.post("/v2/code/completions", """
-                {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
+                {"prompt_version": 2, "current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
                  "model_name": "codestral", "model_endpoint": "%s", "some_future_field": {"ignored": true}}
                 """.formatted(endpoint()), "x-request-id", "lower-case-id");
 

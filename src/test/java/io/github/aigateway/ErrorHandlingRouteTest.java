@@ -70,48 +70,61 @@ class ErrorHandlingRouteTest {
     }
 
     @Test
-    void answers_malformed_json_with_fastapis_422_list() {
+    void answers_malformed_json_with_gitlabs_validation_error() {
         HttpResponse<String> response = gateway.post("/v2/code/completions", "{\"current_file\": ");
 
-        assertThat(response.statusCode()).isEqualTo(422);
-        assertThat(response.body()).startsWith("{\"detail\":[{\"type\":\"json_invalid\",\"loc\":[\"body\",")
-                .endsWith("],\"msg\":\"JSON decode error\"}]}");
+        assertGitLabError(response, 422, "{\"detail\":\"Validation error\"}");
     }
 
     @Test
-    void answers_a_missing_current_file_with_422() {
+    void answers_a_missing_current_file_with_gitlabs_validation_error() {
         HttpResponse<String> response = gateway.post("/v2/code/completions",
-                "{\"model_name\": \"codestral\", \"model_endpoint\": \"" + vllmEndpoint() + "\"}");
+                "{\"prompt_version\": 2, \"model_name\": \"codestral\", \"model_endpoint\": \"" + vllmEndpoint() + "\"}");
 
-        assertGitLabError(response, 422,
-                "{\"detail\":[{\"type\":\"missing\",\"loc\":[\"body\",\"current_file\"],\"msg\":\"Field required\"}]}");
+        assertGitLabError(response, 422, "{\"detail\":\"Validation error\"}");
     }
 
     @Test
-    void answers_wrong_types_with_every_problem_at_once() {
+    void names_every_problem_at_once_as_python_prints_them_when_prompts_may_be_logged() {
         HttpResponse<String> response = gateway.post("/v2/code/completions", """
-                {"current_file": {"file_name": "a.py", "content_above_cursor": 5}, "stream": "yes",
-                 "model_name": "codestral", "model_endpoint": "%s"}
+                {"prompt_version": 2, "current_file": {"file_name": "a.py", "content_above_cursor": 5},
+                 "stream": "maybe", "model_name": "codestral", "model_endpoint": "%s"}
+                """.formatted(vllmEndpoint()), "X-Gitlab-Enabled-Instance-Verbose-Ai-Logs", "true");
+
+        assertGitLabError(response, 422, "{\"detail\":\"["
+                + "{'type': 'string_type', 'loc': ('body', 2, 'current_file', 'content_above_cursor'),"
+                + " 'msg': 'Input should be a valid string', 'input': 5},"
+                + " {'type': 'missing', 'loc': ('body', 2, 'current_file', 'content_below_cursor'),"
+                + " 'msg': 'Field required', 'input': {'file_name': 'a.py', 'content_above_cursor': 5}},"
+                + " {'type': 'bool_parsing', 'loc': ('body', 2, 'stream'),"
+                + " 'msg': 'Input should be a valid boolean, unable to interpret input', 'input': 'maybe'}]\"}");
+    }
+
+    @Test
+    void reads_stream_as_pydantic_reads_a_boolean() {
+        vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"1\"}}]}")));
+        HttpResponse<String> response = gateway.post("/v2/code/completions", """
+                {"prompt_version": 2, "current_file": {"file_name": "a.py", "content_above_cursor": "x = ",
+                 "content_below_cursor": ""}, "stream": "no", "model_name": "codestral", "model_endpoint": "%s"}
                 """.formatted(vllmEndpoint()));
 
-        assertGitLabError(response, 422, "{\"detail\":["
-                + "{\"type\":\"string_type\",\"loc\":[\"body\",\"current_file\",\"content_above_cursor\"],"
-                + "\"msg\":\"Input should be a valid string\"},"
-                + "{\"type\":\"bool_type\",\"loc\":[\"body\",\"stream\"],\"msg\":\"Input should be a valid boolean\"}]}");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
     }
 
     @Test
-    void answers_a_body_that_is_not_an_object_with_422() {
+    void answers_a_body_that_is_not_an_object_with_gitlabs_validation_error() {
         HttpResponse<String> response = gateway.post("/v2/code/generations", "[1, 2]");
 
-        assertThat(response.statusCode()).isEqualTo(422);
-        assertThat(response.body()).contains("\"type\":\"model_attributes_type\"");
+        assertGitLabError(response, 422, "{\"detail\":\"Validation error\"}");
     }
 
     @Test
     void refuses_a_saas_model_provider() {
         HttpResponse<String> response = gateway.post("/v2/code/completions", """
-                {"current_file": {"file_name": "a.py", "content_above_cursor": "x", "content_below_cursor": ""},
+                {"prompt_version": 2, "current_file": {"file_name": "a.py", "content_above_cursor": "x", "content_below_cursor": ""},
                  "model_provider": "anthropic", "model_name": "claude_3"}
                 """);
 

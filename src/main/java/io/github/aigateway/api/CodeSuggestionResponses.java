@@ -32,14 +32,29 @@ public class CodeSuggestionResponses {
 
     /** The JSON body for a complete answer. */
     public String render(CodeSuggestionRequest request, ModelCall call, ModelAnswer answer) {
+        boolean generation = request.feature() == Feature.CODE_GENERATIONS;
         return switch (request.format()) {
-            case SUGGESTIONS_V2 -> suggestionsV2(request, call, answer, request.feature() == Feature.CODE_GENERATIONS
-                    ? GeneratedCode.clean(answer.text(), request.prefix())
-                    : answer.text());
+            case SUGGESTIONS_V2 -> suggestionsV2(request, call, answer, generation
+                    ? GeneratedCode.cleanForV2(promptRegistryText(request, answer.text()), request.prefix())
+                    : promptRegistryText(request, answer.text()));
             // GitLab's gateway post-processes a self-hosted v3/v4 generation (prompt_version ^1.0.0) with its
             // Anthropic post-processor, which only empties an all-whitespace answer
             case COMPLETION_V3, SUGGESTIONS_V4 -> completionV3(request, call, answer.text().isBlank() ? "" : answer.text());
         };
+    }
+
+    /**
+     * GitLab's gateway's prompt registry unescapes Mixtral's markdown-escaped underscores ({@code \_}) in the
+     * answers of the prompts it runs: v2 completions, and v2 generations that name a {@code prompt_id}.
+     */
+    private static String promptRegistryText(CodeSuggestionRequest request, String text) {
+        boolean mixtral = "mixtral".equals(request.model().family());
+        return fromPromptRegistry(request) && mixtral ? text.replace("\\_", "_") : text;
+    }
+
+    /** Whether GitLab's gateway answers a v2 request from its prompt registry rather than its LiteLLM chat model. */
+    private static boolean fromPromptRegistry(CodeSuggestionRequest request) {
+        return request.feature() == Feature.CODE_COMPLETIONS || !request.promptId().isEmpty();
     }
 
     /** The stream a streamed answer is written to, in the endpoint's streaming format; null for a complete answer. */
@@ -62,19 +77,30 @@ public class CodeSuggestionResponses {
         return new RawTextStream(response, correlationId, observer);
     }
 
+    /**
+     * GitLab's gateway's v2 answer. Completions come from its prompt registry (engine {@code agent}, the prompt's
+     * name); so do generations that name a {@code prompt_id}, while the others come from its LiteLLM chat model
+     * (engine {@code litellm}, {@code custom_openai/<model_name>}). Only a completion with a suggestion reports tokens.
+     */
     private String suggestionsV2(CodeSuggestionRequest request, ModelCall call, ModelAnswer answer, String text) {
+        boolean completion = request.feature() == Feature.CODE_COMPLETIONS;
+        boolean promptRegistry = fromPromptRegistry(request);
         ObjectNode body = JSON.createObjectNode();
         body.put("id", "id");
         ObjectNode model = body.putObject("model");
-        model.put("engine", "agent");
-        model.put("name", call.promptName());
-        model.put("lang", request.language());
-        ObjectNode usage = model.putObject("tokens_consumption_metadata");
-        usage.put("input_tokens", Math.max(answer.inputTokens(), 0));
-        usage.put("output_tokens", Math.max(answer.outputTokens(), 0));
-        usage.put("max_output_tokens_used", answer.outputTokens() >= call.maxTokens());
-        usage.putNull("context_tokens_sent");
-        usage.putNull("context_tokens_used");
+        model.put("engine", promptRegistry ? "agent" : "litellm");
+        model.put("name", promptRegistry ? call.promptName() : "custom_openai/" + request.model().family());
+        model.put("lang", request.reportedLanguage());
+        if (completion && !text.isEmpty()) {
+            ObjectNode usage = model.putObject("tokens_consumption_metadata");
+            usage.put("input_tokens", Math.max(answer.inputTokens(), 0));
+            usage.put("output_tokens", Math.max(answer.outputTokens(), 0));
+            usage.put("max_output_tokens_used", answer.outputTokens() >= call.maxTokens());
+            usage.put("context_tokens_sent", 0);
+            usage.put("context_tokens_used", 0);
+        } else {
+            model.putNull("tokens_consumption_metadata");
+        }
         model.put("region", region);
         body.putArray("experiments");
         body.put("object", "text_completion");

@@ -1,8 +1,8 @@
 package io.github.aigateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.audit.RequestRecord;
 import io.github.aigateway.audit.SecretMasker;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
@@ -38,24 +38,16 @@ public class GitLabErrors {
     static final int MODEL_TIMEOUT = 408;
     static final int MODEL_UNREACHABLE = 500;
 
+    /**
+     * A body GitLab's gateway would refuse before its handler runs: 422 {@code {"detail": "Validation error"}}, or
+     * with the errors themselves when prompts may be logged for the request (request logging on, or GitLab's
+     * verbose AI logs header), as GitLab's gateway answers a {@code RequestValidationError}.
+     */
     public ErrorReply validation(Exchange exchange) {
         RequestValidationException e = exception(exchange, RequestValidationException.class);
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode detail = body.putArray("detail");
-        for (RequestValidationException.FieldError error : e.getErrors()) {
-            ObjectNode item = detail.addObject();
-            item.put("type", error.type());
-            ArrayNode loc = item.putArray("loc");
-            error.loc().forEach(part -> {
-                if (part instanceof Number n) {
-                    loc.add(n.longValue());
-                } else {
-                    loc.add(String.valueOf(part));
-                }
-            });
-            item.put("msg", error.msg());
-        }
-        return new ErrorReply(422, Json.write(body), null);
+        RequestRecord record = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
+        boolean mayLogRequestData = record != null && record.verbose();
+        return detail(422, mayLogRequestData ? PythonRepr.errors(e.getErrors()) : "Validation error");
     }
 
     public ErrorReply gateway(Exchange exchange) {

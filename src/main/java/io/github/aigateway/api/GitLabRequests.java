@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.aigateway.api.CodeSuggestionRequest.ContextSnippet;
 import io.github.aigateway.auth.GitLabAuth;
 import io.github.aigateway.auth.GitLabUser;
+import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.catalog.ModelSelection;
 import java.util.ArrayList;
@@ -28,13 +29,21 @@ public class GitLabRequests {
     /** GitLab's payload {@code model_provider} literals; accepted and then ignored, as the model is self-hosted. */
     private static final Set<String> PAYLOAD_PROVIDERS = Set.of("vertex-ai", "anthropic", "amazon_q");
     private static final int MAX_COMPONENTS = 100;
+    /** The roles of GitLab's gateway's {@code Message}. */
+    private static final Set<String> MESSAGE_ROLES = Set.of("system", "user", "assistant");
+    /** GitLab's gateway's limits on {@code current_file}. */
+    private static final int MAX_FILE_NAME = 255;
+    private static final int MAX_CONTENT = 100_000;
 
-    /** {@code POST /v2/code/completions}: prompt_version 2 (self-hosted) or 1 (admin health check). */
+    /** {@code POST /v2/code/completions}: prompt_version 2 (self-hosted), 1 or 3. */
     public CodeSuggestionRequest completionsV2(Exchange exchange) {
         return fromV2(JsonBody.of(exchange), Feature.CODE_COMPLETIONS);
     }
 
-    /** {@code POST /v2/code/generations} (GitLab 17.x): the instruction arrives as {@code prompt}. */
+    /**
+     * {@code POST /v2/code/generations} (GitLab 17.x): the instruction arrives as {@code prompt} (prompt_version 2),
+     * or GitLab's own messages do (prompt_version 3, GitLab 17.0–17.2).
+     */
     public CodeSuggestionRequest generationsV2(Exchange exchange) {
         return fromV2(JsonBody.of(exchange), Feature.CODE_GENERATIONS);
     }
@@ -51,21 +60,29 @@ public class GitLabRequests {
 
     private CodeSuggestionRequest fromV2(JsonBody body, Feature feature) {
         JsonNode root = body.root();
+        int promptVersion = promptVersion(body);
+        body.within(promptVersion);
         JsonNode file = body.object(root, "current_file", true);
-        String fileName = body.string(file, "file_name", file != null, "", "current_file");
+        String fileName = body.string(file, "file_name", file != null, "", "current_file").strip();
         String above = body.string(file, "content_above_cursor", file != null, "", "current_file");
-        // GitLab's health probe sends only content_above_cursor
-        String below = body.string(file, "content_below_cursor", false, "", "current_file");
+        String below = body.string(file, "content_below_cursor", file != null, "", "current_file");
         String languageId = body.string(file, "language_identifier", false, null, "current_file");
-        boolean stream = body.bool(root, "stream");
+        body.maxLength(file, "file_name", fileName, MAX_FILE_NAME, "current_file");
+        body.maxLength(file, "content_above_cursor", above, MAX_CONTENT, "current_file");
+        body.maxLength(file, "content_below_cursor", below, MAX_CONTENT, "current_file");
         String provider = body.string(root, "model_provider", false, null);
-        String prompt = body.string(root, "prompt", false, "");
-        List<ContextSnippet> context = contextItems(body.array(root, "context"));
-        JsonNode metadata = body.object(root, "model_metadata", false);
-        String family = body.string(root, "model_name", false, null);
         String endpoint = body.string(root, "model_endpoint", false, null);
         String apiKey = body.string(root, "model_api_key", false, null);
         String identifier = body.string(root, "model_identifier", false, null);
+        String family = body.string(root, "model_name", false, null);
+        boolean stream = body.bool(root, "stream");
+        List<ContextSnippet> context = contextItems(body.array(root, "context"));
+        String promptId = body.string(root, "prompt_id", false, "");
+        boolean generation = feature == Feature.CODE_GENERATIONS;
+        // prompt_version 2 carries the instruction (required for a generation), 3 GitLab's own messages
+        String instruction = promptVersion == 2 ? body.string(root, "prompt", generation, "") : "";
+        List<ChatMessage> messages = promptVersion == 3 ? messages(body, generation) : null;
+        JsonNode metadata = body.object(root, "model_metadata", false);
         if (family == null && metadata != null) {
             family = body.string(metadata, "name", false, null, "model_metadata");
             endpoint = body.string(metadata, "endpoint", false, null, "model_metadata");
@@ -77,11 +94,55 @@ public class GitLabRequests {
             throw new GatewayException(422, "model_provider '" + provider
                     + "' is not served here: this gateway serves self-hosted models (model_provider litellm)");
         }
-        ModelSelection model = ModelSelection.resolve(family, endpoint, apiKey, identifier);
-        boolean completion = feature == Feature.CODE_COMPLETIONS;
-        return new CodeSuggestionRequest(feature, ResponseFormat.SUGGESTIONS_V2, model, fileName.strip(),
-                Languages.resolve(languageId, fileName), above, below, completion ? "" : prompt, context,
-                completion && !prompt.isBlank() ? prompt : null, stream);
+        ModelSelection model = ModelSelection.resolve(family == null ? null : family.strip(), endpoint, apiKey,
+                identifier);
+        // GitLab's gateway builds completion prompts itself, whatever prompt GitLab sent
+        return new CodeSuggestionRequest(feature, ResponseFormat.SUGGESTIONS_V2, model, fileName,
+                Languages.resolve(languageId, fileName), Languages.reported(languageId, fileName), above, below,
+                generation ? instruction : "", context, generation ? messages : null, promptId, stream);
+    }
+
+    /** The tag of GitLab's request models, a union of one model per {@code prompt_version}. */
+    private static int promptVersion(JsonBody body) {
+        JsonNode tag = body.root().get("prompt_version");
+        if (tag == null || tag.isNull()) {
+            body.error("union_tag_not_found", "Unable to extract tag using discriminator 'prompt_version'",
+                    body.root(), new Object[0], null);
+        } else if (!tag.isIntegralNumber() || tag.asInt() < 1 || tag.asInt() > 3) {
+            body.error("union_tag_invalid", "Input tag '" + (tag.isTextual() ? tag.textValue() : tag.toString())
+                            + "' found using 'prompt_version' does not match any of the expected tags: 1, 2, 3",
+                    body.root(), new Object[0], null);
+        }
+        body.check();
+        return tag.asInt();
+    }
+
+    /** {@code prompt} of prompt_version 3: chat messages, each a role GitLab's gateway knows and its text. */
+    private static List<ChatMessage> messages(JsonBody body, boolean required) {
+        JsonNode prompt = body.array(body.root(), "prompt");
+        if (prompt == null) {
+            if (required) {
+                body.error("missing", "Field required", body.root(), new Object[0], "prompt");
+            }
+            return null;
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        for (int i = 0; i < prompt.size(); i++) {
+            JsonNode message = prompt.get(i);
+            if (!message.isObject()) {
+                body.error("model_type", "Input should be a valid dictionary or instance of Message", message,
+                        new Object[]{"prompt"}, i);
+                continue;
+            }
+            String role = body.string(message, "role", true, "", "prompt", i);
+            String content = body.string(message, "content", true, "", "prompt", i);
+            if (message.path("role").isTextual() && !MESSAGE_ROLES.contains(role)) {
+                body.error("enum", "Input should be 'system', 'user' or 'assistant'", message.get("role"),
+                        new Object[]{"prompt", i}, "role");
+            }
+            messages.add(new ChatMessage(role, content));
+        }
+        return messages;
     }
 
     private CodeSuggestionRequest fromComponents(Exchange exchange, ResponseFormat format) {
@@ -136,7 +197,8 @@ public class GitLabRequests {
         }
         ModelSelection model = ModelSelection.resolve(family, endpoint, apiKey, identifier);
         return new CodeSuggestionRequest(feature, format, model, fileName.strip(),
-                Languages.resolve(languageId, fileName), above, below, instruction, context, null, stream);
+                Languages.resolve(languageId, fileName), Languages.reported(languageId, fileName.strip()), above, below,
+                instruction, context, null, "", stream);
     }
 
     /** 403 in GitLab's v3 words unless the authenticated token grants the feature's unit primitive. */

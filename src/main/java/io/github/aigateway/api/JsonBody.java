@@ -8,19 +8,26 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.camel.Exchange;
 
 /**
  * Reads a GitLab request body once and checks field types the way FastAPI would, collecting every
- * problem into one 422 answer.
+ * problem, with pydantic's type, location and input, into one 422 answer.
  */
 final class JsonBody {
 
     // the gateway's mapper (shared buffers), strict about anything after the body's JSON
     static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    private static final Set<String> TRUE_WORDS = Set.of("1", "on", "t", "true", "y", "yes");
+    private static final Set<String> FALSE_WORDS = Set.of("0", "off", "f", "false", "n", "no");
+
     private final JsonNode root;
     private final List<RequestValidationException.FieldError> errors = new ArrayList<>();
+    /** Where fields are below {@code body}: empty, or the tag of the union member being read (pydantic's loc). */
+    private final List<Object> within = new ArrayList<>();
 
     private JsonBody(JsonNode root) {
         this.root = root;
@@ -57,12 +64,12 @@ final class JsonBody {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             if (required) {
-                error("missing", "Field required", loc, field);
+                error("missing", "Field required", parent, loc, field);
             }
             return null;
         }
         if (!value.isObject()) {
-            error("model_attributes_type", "Input should be a valid dictionary", loc, field);
+            error("model_attributes_type", "Input should be a valid dictionary", value, loc, field);
             return null;
         }
         return value;
@@ -73,27 +80,41 @@ final class JsonBody {
         JsonNode value = parent == null ? null : parent.get(field);
         if (value == null || value.isNull()) {
             if (required) {
-                error("missing", "Field required", loc, field);
+                error("missing", "Field required", parent, loc, field);
             }
             return fallback;
         }
         if (!value.isTextual()) {
-            error("string_type", "Input should be a valid string", loc, field);
+            error("string_type", "Input should be a valid string", value, loc, field);
             return fallback;
         }
         return value.textValue();
     }
 
+    /** A boolean field, read as pydantic reads one from JSON: also 0 and 1, and words such as "yes" or "off". */
     boolean bool(JsonNode parent, String field, Object... loc) {
         JsonNode value = parent == null ? null : parent.get(field);
         if (value == null || value.isNull()) {
             return false;
         }
-        if (!value.isBoolean()) {
-            error("bool_type", "Input should be a valid boolean", loc, field);
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isIntegralNumber() && (value.asLong() == 0 || value.asLong() == 1)) {
+            return value.asLong() == 1;
+        }
+        if (value.isTextual() && TRUE_WORDS.contains(value.textValue().toLowerCase(Locale.ROOT))) {
+            return true;
+        }
+        if (value.isTextual() && FALSE_WORDS.contains(value.textValue().toLowerCase(Locale.ROOT))) {
             return false;
         }
-        return value.booleanValue();
+        if (value.isTextual() || value.isIntegralNumber()) {
+            error("bool_parsing", "Input should be a valid boolean, unable to interpret input", value, loc, field);
+        } else {
+            error("bool_type", "Input should be a valid boolean", value, loc, field);
+        }
+        return false;
     }
 
     JsonNode array(JsonNode parent, String field, Object... loc) {
@@ -102,17 +123,39 @@ final class JsonBody {
             return null;
         }
         if (!value.isArray()) {
-            error("list_type", "Input should be a valid list", loc, field);
+            error("list_type", "Input should be a valid list", value, loc, field);
             return null;
         }
         return value;
     }
 
+    /** pydantic's {@code string_too_long} when {@code value}, {@code parent}'s {@code field}, is longer than {@code max}. */
+    void maxLength(JsonNode parent, String field, String value, int max, Object... loc) {
+        if (parent != null && value.codePointCount(0, value.length()) > max) {
+            error("string_too_long", "String should have at most " + max + " characters", parent.get(field), loc,
+                    field);
+        }
+    }
+
+    /** Reads the fields of one member of a tagged union from here on: pydantic puts its tag after {@code body}. */
+    void within(Object tag) {
+        within.clear();
+        within.add(tag);
+    }
+
     void error(String type, String msg, Object[] loc, Object last) {
-        List<Object> path = new ArrayList<>(List.of(loc));
-        path.add(0, "body");
-        path.add(last);
-        errors.add(new RequestValidationException.FieldError(type, path, msg));
+        error(type, msg, null, loc, last);
+    }
+
+    void error(String type, String msg, JsonNode input, Object[] loc, Object last) {
+        List<Object> path = new ArrayList<>();
+        path.add("body");
+        path.addAll(within);
+        path.addAll(List.of(loc));
+        if (last != null) {
+            path.add(last);
+        }
+        errors.add(new RequestValidationException.FieldError(type, path, msg, input));
     }
 
     /** Throws the collected problems, if any, as one 422. */

@@ -78,7 +78,8 @@ public class RequestContext {
                 gitlab.put(field.getKey(), value.length() > MAX_HEADER_VALUE ? value.substring(0, MAX_HEADER_VALUE) : value);
             }
         });
-        boolean verbose = requestLogging || "true".equalsIgnoreCase(
+        // exactly "true", as GitLab's gateway compares it
+        boolean verbose = requestLogging || "true".equals(
                 exchange.getMessage().getHeader("X-Gitlab-Enabled-Instance-Verbose-Ai-Logs", String.class));
         exchange.setProperty(RECORD, new RequestRecord(method, path, clientIp, gitlab, verbose));
     }

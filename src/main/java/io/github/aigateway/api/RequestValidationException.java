@@ -1,15 +1,23 @@
 package io.github.aigateway.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A request body GitLab's gateway would reject with FastAPI's 422 list:
- * {@code {"detail": [{"type": ..., "loc": ["body", ...], "msg": ...}]}}.
+ * A request body GitLab's gateway would reject with FastAPI's {@code RequestValidationError}: 422 with
+ * {@code {"detail": "Validation error"}}, or the errors themselves when request logging is on.
  */
 public class RequestValidationException extends RuntimeException {
 
-    /** One entry of the 422 list; {@code loc} is the path below {@code body}. */
-    public record FieldError(String type, List<Object> loc, String msg) {
+    /**
+     * One validation error as pydantic reports it; {@code loc} starts with {@code body}, {@code input} is the
+     * value that failed (the enclosing object for a missing field), null when not known.
+     */
+    public record FieldError(String type, List<Object> loc, String msg, JsonNode input) {
+
+        public FieldError(String type, List<Object> loc, String msg) {
+            this(type, loc, msg, null);
+        }
     }
 
     private final List<FieldError> errors;

@@ -135,7 +135,8 @@ public final class RequestRecord implements StreamObserver {
         return gitlabHeaders;
     }
 
-    boolean verbose() {
+    /** Whether the request's prompts, answers and body may be logged (GitLab's gateway: can_log_request_data). */
+    public boolean verbose() {
         return verbose;
     }
 

@@ -177,6 +177,23 @@ public class GitLabAuth implements CamelContextAware {
         requireScopes(exchange, List.of(scope), DENIED_THING.getOrDefault(scope, scope));
     }
 
+    /**
+     * The unit primitive an endpoint needs whatever its body says ({@code scope}; empty where the body names it),
+     * checked before the body is read, so that a token without it gets 403 even for a body that is not valid.
+     * Without {@code selfIssuedAllowed}, a token this gateway's own name issued is refused too, as GitLab's gateway
+     * refuses its self-signed tokens for code generations.
+     */
+    public void requireEndpointScope(Exchange exchange, String scope, boolean selfIssuedAllowed) {
+        if (scope == null || scope.isEmpty()) {
+            return;
+        }
+        requireScope(exchange, scope);
+        GitLabUser user = exchange.getProperty(USER, GitLabUser.class);
+        if (!selfIssuedAllowed && !user.unrestricted() && audience.equals(user.issuer())) {
+            throw new GatewayException(403, "Unauthorized to access " + DENIED_THING.getOrDefault(scope, scope));
+        }
+    }
+
     /** 403 {@code {"detail": "Unauthorized to access '<prompt_id>'"}} unless the token grants the prompt's scopes. */
     public void requirePromptScopes(Exchange exchange, Collection<String> scopes, String promptId) {
         requireScopes(exchange, scopes, "'" + promptId + "'");
@@ -256,7 +273,7 @@ public class GitLabAuth implements CamelContextAware {
         if (claims.getSubject() == null || !Objects.equals(claims.getSubject(), instanceHeader)) {
             throw new AuthenticationException("Header mismatch 'X-Gitlab-Instance-Id'");
         }
-        return new GitLabUser(claims.getSubject(), realm == null ? "" : realm, scopes(claims), false);
+        return new GitLabUser(claims.getSubject(), realm == null ? "" : realm, scopes(claims), issuer(claims), false);
     }
 
     private static String string(JWTClaimsSet claims, String name) {
@@ -265,6 +282,12 @@ public class GitLabAuth implements CamelContextAware {
         } catch (ParseException notAString) {
             throw new AuthenticationException(TokenVerifier.REJECTED);
         }
+    }
+
+    /** GitLab's gateway does not verify {@code iss}; one that is not a string is no issuer. */
+    private static String issuer(JWTClaimsSet claims) {
+        Object issuer = claims.getClaim("iss");
+        return issuer instanceof String name ? name : "";
     }
 
     private static Set<String> scopes(JWTClaimsSet claims) {

@@ -22,8 +22,8 @@ public class CodeSuggestionPrompts {
 
     public ModelCall modelCall(CodeSuggestionRequest request) {
         PromptSettings settings = catalog.prompt(request.model().family(), request.feature());
-        List<ChatMessage> messages = request.rawPrompt() != null
-                ? List.of(new ChatMessage("user", request.rawPrompt()))
+        List<ChatMessage> messages = request.preparedPrompt() != null
+                ? request.preparedPrompt()
                 : templates.render(settings.template(), variables(request));
         return new ModelCall(request.feature(), request.model(), settings.name(), messages,
                 settings.temperature(), settings.maxTokens(), settings.stop(), request.stream());
