@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * algorithms=["RS256"])}): an RS256 signature by one of GitLab's keys, the audience, and the
  * {@code exp} / {@code nbf} / {@code iat} times with a small leeway for clock drift. Unsigned tokens and
  * HMAC tokens (which a forger could "sign" with GitLab's public key) never verify. The issuer is not
- * checked, as GitLab's gateway does not check it: the keys already say who signed.
+ * checked, as GitLab's gateway does not check it: the keys already say who signed. {@code exp} must be a number,
+ * and {@code nbf} / {@code iat} too when present ({@code null} is not "no limit").
+
  *
  * <p>GitLab sends the same token with many requests, and checking its RSA signature cost more CPU than
  * anything else a completion does (README "Performance"). A token whose signature verified is therefore
@@ -96,6 +98,12 @@ final class TokenVerifier {
     }
 
     private void verifyTimesAndAudience(JWTClaimsSet claimSet) throws BadJWTException {
+        // Nimbus keeps a claim written as null, and its verifier takes a null time for no limit
+        Map<String, Object> all = claimSet.getClaims();
+        if (all.get("exp") == null || all.containsKey("nbf") && all.get("nbf") == null
+                || all.containsKey("iat") && all.get("iat") == null) {
+            throw new BadJWTException("JWT exp, nbf or iat is not a number");
+        }
         claims.verify(claimSet, null);
         Date issued = claimSet.getIssueTime();
         if (issued != null && issued.getTime() > System.currentTimeMillis() + LEEWAY_SECONDS * 1000L) {

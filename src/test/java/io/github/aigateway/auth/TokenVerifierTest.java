@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -27,6 +29,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tokens verified before are remembered, but never past a change of GitLab's keys or with another signature. */
 class TokenVerifierTest {
@@ -81,6 +85,32 @@ class TokenVerifierTest {
         assertThat(forged.substring(0, forged.lastIndexOf('.'))).isEqualTo(genuine.substring(0, genuine.lastIndexOf('.')));
         assertThatThrownBy(() -> verifier.verify(forged)).isInstanceOf(AuthenticationException.class);
         assertThat(verifier.verify(genuine).getSubject()).isEqualTo("instance");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\"exp\":null", "\"exp\":\"4102444800\"", "\"exp\":true", "\"exp\":[4102444800]",
+        "\"exp\":4102444800,\"nbf\":null", "\"exp\":4102444800,\"nbf\":\"0\"",
+        "\"exp\":4102444800,\"iat\":null", "\"exp\":4102444800,\"iat\":{}"})
+    void a_time_claim_that_is_not_a_number_is_refused(String times) throws Exception {
+        String signed = signedPayload("{\"sub\":\"instance\",\"aud\":\"gitlab-ai-gateway\"," + times + "}");
+
+        assertThatThrownBy(() -> verifier.verify(signed)).isInstanceOf(AuthenticationException.class);
+    }
+
+    @Test
+    void numeric_times_verify() throws Exception {
+        String signed = signedPayload("{\"sub\":\"instance\",\"aud\":\"gitlab-ai-gateway\",\"exp\":4102444800,"
+                + "\"nbf\":0,\"iat\":1700000000}");
+
+        assertThat(verifier.verify(signed).getSubject()).isEqualTo("instance");
+    }
+
+    /** Signs a payload written by hand, so it can hold what a claims builder would never write. */
+    private String signedPayload(String payloadJson) throws JOSEException {
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(first.getKeyID()).build(),
+                new Payload(payloadJson));
+        jws.sign(new RSASSASigner(first));
+        return jws.serialize();
     }
 
     private void publish(RSAKey key) {
