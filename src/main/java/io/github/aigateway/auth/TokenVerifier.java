@@ -10,10 +10,12 @@ import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.github.aigateway.api.AuthenticationException;
+import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * HMAC tokens (which a forger could "sign" with GitLab's public key) never verify. The issuer is not
  * checked, as GitLab's gateway does not check it: the keys already say who signed. {@code exp} must be a number,
  * and {@code nbf} / {@code iat} too when present ({@code null} is not "no limit").
-
+ *
+ * <p>Only the canonical spelling of a token is read: three parts of unpadded base64url with no unused bits
+ * set. Nimbus's decoder forgives padding, standard base64 and stray characters, which would give one valid
+ * token many spellings, each a separate entry for anything keyed on the token string (the memory below).
  *
  * <p>GitLab sends the same token with many requests, and checking its RSA signature cost more CPU than
  * anything else a completion does (README "Performance"). A token whose signature verified is therefore
@@ -39,6 +44,10 @@ final class TokenVerifier {
     static final String REJECTED = "Forbidden by auth provider";
     /** Tokens remembered at most; then the memory starts over (a few MB of tokens). */
     static final int MAX_REMEMBERED = 4096;
+
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final DefaultJWTClaimsVerifier<SecurityContext> claims;
@@ -71,6 +80,7 @@ final class TokenVerifier {
             if (checkSignature) {
                 return verifySigned(token);
             }
+            requireCanonical(token);
             JWTClaimsSet claimSet = JWTParser.parse(token).getJWTClaimsSet();
             verifyTimesAndAudience(claimSet);
             return claimSet;
@@ -88,6 +98,7 @@ final class TokenVerifier {
             verifyTimesAndAudience(before.claims());
             return before.claims();
         }
+        requireCanonical(token);
         JWTClaimsSet claimSet = processor.process(token, null);
         if (verified.size() >= MAX_REMEMBERED) {
             verified.clear();
@@ -95,6 +106,20 @@ final class TokenVerifier {
         // the key set read before the check: if GitLab's keys changed meanwhile, the next use verifies again
         verified.put(token, new Verified(claimSet, current));
         return claimSet;
+    }
+
+    private static void requireCanonical(String token) throws BadJWTException {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            throw new BadJWTException("JWT is not three parts");
+        }
+        for (String part : parts) {
+            // the decoder ignores a last character's unused bits: encoding again tells whether they were zero
+            if (!BASE64URL.matcher(part).matches() || part.length() % 4 == 1
+                    || !ENCODER.encodeToString(DECODER.decode(part)).equals(part)) {
+                throw new BadJWTException("JWT is not canonical base64url");
+            }
+        }
     }
 
     private void verifyTimesAndAudience(JWTClaimsSet claimSet) throws BadJWTException {

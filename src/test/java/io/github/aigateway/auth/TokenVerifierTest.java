@@ -105,6 +105,37 @@ class TokenVerifierTest {
         assertThat(verifier.verify(signed).getSubject()).isEqualTo("instance");
     }
 
+    @Test
+    void only_the_canonical_base64url_spelling_of_a_token_verifies() throws Exception {
+        String genuine = tokenWithUrlSafeSignature();
+        String[] parts = genuine.split("\\.");
+        String standardBase64 = parts[2].replace('-', '+').replace('_', '/');
+        // 256 signature bytes end in a character with four unused bits, zero in the canonical spelling
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = parts[2].charAt(parts[2].length() - 1);
+        String unusedBitsSet = genuine.substring(0, genuine.length() - 1) + alphabet.charAt(alphabet.indexOf(last) + 1);
+
+        assertThat(verifier.verify(genuine).getSubject()).isEqualTo("instance");
+        for (String spelling : List.of(genuine + "=", genuine + "==", parts[0] + "=." + parts[1] + "." + parts[2],
+                parts[0] + "." + parts[1] + "." + standardBase64, genuine + "!", genuine + " x", genuine + ".",
+                genuine + "." + parts[2], parts[0] + ".." + parts[1] + "." + parts[2], " " + genuine,
+                parts[0] + "." + parts[1] + "\n." + parts[2], unusedBitsSet)) {
+            assertThatThrownBy(() -> verifier.verify(spelling)).as(spelling).isInstanceOf(AuthenticationException.class);
+        }
+    }
+
+    /** A token whose signature holds {@code -} or {@code _}, so that it has a standard-base64 spelling too. */
+    private String tokenWithUrlSafeSignature() throws Exception {
+        for (int n = 0; ; n++) {
+            String token = signedPayload("{\"sub\":\"instance\",\"aud\":\"gitlab-ai-gateway\",\"exp\":4102444800,"
+                    + "\"jti\":\"" + n + "\"}");
+            String signature = token.substring(token.lastIndexOf('.') + 1);
+            if (signature.contains("-") || signature.contains("_")) {
+                return token;
+            }
+        }
+    }
+
     /** Signs a payload written by hand, so it can hold what a claims builder would never write. */
     private String signedPayload(String payloadJson) throws JOSEException {
         JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(first.getKeyID()).build(),
