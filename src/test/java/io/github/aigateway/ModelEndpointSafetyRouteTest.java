@@ -44,7 +44,10 @@ class ModelEndpointSafetyRouteTest {
         "http://169.254.169.254/latest/meta-data | 169.254.169.254 | link-local or cloud metadata address (169.254.169.254)",
         "http://2852039166/v1                    | 2852039166      | link-local or cloud metadata address (169.254.169.254)",
         "http://[::ffff:169.254.169.254]/v1      | ::ffff:169.254.169.254 | link-local or cloud metadata address (169.254.169.254)",
-        "http://metadata.google.internal/v1      | metadata.google.internal | cloud metadata service"})
+        "http://metadata.google.internal/v1      | metadata.google.internal | cloud metadata service",
+        "http://[::ffff:0:169.254.169.254]/v1    | ::ffff:0:169.254.169.254 | link-local or cloud metadata address (0:0:0:0:ffff:0:a9fe:a9fe)",
+        "http://[64:ff9b:1::a9fe:a9fe]/v1        | 64:ff9b:1::a9fe:a9fe | link-local or cloud metadata address (64:ff9b:1:0:0:0:a9fe:a9fe)",
+        "http://[2002:a9fe:a9fe::]/v1            | 2002:a9fe:a9fe:: | link-local or cloud metadata address (2002:a9fe:a9fe:0:0:0:0:0)"})
     void metadata_targets_are_refused_with_403(String endpoint, String host, String why) {
         HttpResponse<String> response = gateway.post("/v2/code/completions", completion(endpoint, false));
 

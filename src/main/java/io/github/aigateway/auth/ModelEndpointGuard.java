@@ -4,12 +4,9 @@ import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.auth.IpAddresses.Cidr;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.ModelSelection;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Checks the model endpoint that arrives with each request before anything (the model key above all) is
  * sent to it, so the gateway cannot be used as a relay to cloud metadata services: link-local addresses,
  * metadata addresses and metadata host names are always refused, in whatever encoding the host is written
- * (decimal, hex, octal, IPv4-mapped IPv6) and whatever a host name resolves to. When the operator sets an
+ * (decimal, hex, octal, IPv6 forms carrying an IPv4 address) and whatever a host name resolves to. When the operator sets an
  * allowlist, every other endpoint is refused too. Private networks and loopback stay allowed otherwise:
  * that is where vLLM usually runs.
  */
@@ -34,7 +31,6 @@ public class ModelEndpointGuard {
     /** Cloud metadata services outside 169.254.0.0/16: AWS over IPv6, Alibaba Cloud. */
     private static final List<Cidr> METADATA_ADDRESSES = List.of(
             Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"));
-    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
 
     /** Resolves a host name the way the HTTP client will; replaceable in tests. */
     @FunctionalInterface
@@ -104,20 +100,8 @@ public class ModelEndpointGuard {
         if (address.isLinkLocalAddress() || METADATA_ADDRESSES.stream().anyMatch(cidr -> cidr.contains(address))) {
             return true;
         }
-        // IPv4 addresses carried in IPv6 ones (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::a.b.c.d); Java
-        // already turns IPv4-mapped ::ffff:a.b.c.d into an Inet4Address
-        if (address instanceof Inet6Address) {
-            byte[] bytes = address.getAddress();
-            boolean compatible = Arrays.equals(Arrays.copyOf(bytes, 12), new byte[12]);
-            if (compatible || NAT64.contains(address)) {
-                try {
-                    return isMetadataOrLinkLocal(Inet4Address.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
-                } catch (UnknownHostException impossible) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        // an IPv6 address carrying a refused IPv4 one (NAT64, 6to4, ...) may be routed to it
+        return IpAddresses.embeddedIpv4(address).stream().anyMatch(ModelEndpointGuard::isMetadataOrLinkLocal);
     }
 
     static String host(String endpoint) {
