@@ -12,6 +12,10 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -106,6 +110,16 @@ public class ModelStreamComponent extends DefaultComponent {
                 .setFollowRedirects(false)
                 .setConnectTimeout(connectTimeout.toMillis())
                 .setIdleTimeout(responseTimeoutMs);
+        CheckedEndpoint checked = exchange.getProperty(CheckedEndpoint.PROPERTY, CheckedEndpoint.class);
+        if (checked != null && checked.isHostOf(url)) {
+            // connect to the address the endpoint guard checked, not to Netty's own DNS answer; the URL's host
+            // still names the server in Host and TLS
+            if (checked.addresses().isEmpty()) {
+                throw new UnknownHostException(checked.host());
+            }
+            options.setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(checked.addresses().get(0),
+                    serverPort(url))));
+        }
         exchange.getMessage().getHeaders().forEach((name, value) -> {
             if (value != null && !headerFilter.applyFilterToCamelHeaders(name, value, exchange)) {
                 options.putHeader(name, value.toString());
@@ -154,6 +168,11 @@ public class ModelStreamComponent extends DefaultComponent {
         }
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setBody(call);
+    }
+
+    private static int serverPort(String url) {
+        URI uri = URI.create(url);
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** One client for every model server, on the Vert.x instance of platform-http, created on first use. */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.backend.CheckedAddressResolver;
+import io.github.aigateway.backend.CheckedEndpoint;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.vertx.core.http.HttpServerResponse;
@@ -18,6 +20,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.concurrent.Cancellable;
@@ -38,8 +41,12 @@ public class ModelCalls implements HttpClientConfigurer {
      */
     public static final String ENDPOINT = "modelEndpoint";
 
-    /** The control of the call the current thread is about to send; taken by the client's interceptor. */
-    private static final ThreadLocal<ModelCallControl> SENDING = new ThreadLocal<>();
+    /** The call the current thread is about to send; taken by the client's interceptor. */
+    private static final ThreadLocal<Sending> SENDING = new ThreadLocal<>();
+
+    /** A call about to be sent: its control, and its endpoint's checked addresses (null for none). */
+    private record Sending(ModelCallControl control, CheckedEndpoint endpoint) {
+    }
 
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -162,7 +169,8 @@ public class ModelCalls implements HttpClientConfigurer {
 
     /** Right before camel-http sends: the next request this thread sends belongs to this call. */
     public void sending(Exchange exchange) {
-        SENDING.set(exchange.getProperty(CONTROL, ModelCallControl.class));
+        SENDING.set(new Sending(exchange.getProperty(CONTROL, ModelCallControl.class),
+                exchange.getProperty(CheckedEndpoint.PROPERTY, CheckedEndpoint.class)));
     }
 
     /** Model calls in flight to an endpoint, for tests and diagnostics. */
@@ -185,30 +193,38 @@ public class ModelCalls implements HttpClientConfigurer {
         // sleeping out any Retry-After (37 s for a throttled Azure deployment), unseen by the time budget
         builder.disableAutomaticRetries();
         builder.addExecInterceptorFirst("model-call-control", (request, scope, chain) -> {
-            ModelCallControl control = SENDING.get();
+            Sending sending = SENDING.get();
             SENDING.remove();
-            if (control == null) {
+            if (sending == null) {
                 return chain.proceed(request, scope);
             }
-            // cancelling the request stops its wait for a pooled connection, stops a connect in progress, or
-            // closes the connection of a request in flight (its response stream included)
-            Cancellable upstream = scope.originalRequest instanceof Cancellable cancellable ? cancellable
-                    : scope.execRuntime instanceof Cancellable runtime ? runtime : null;
-            if (upstream != null) {
-                control.attach(upstream);
+            ModelCallControl control = sending.control();
+            if (control != null) {
+                control(control, scope);
             }
-            if (control.connectTimeout() != null) {
-                // the feature's connect timeout becomes this request's socket connect timeout (camel-http gives each
-                // request its own context), exact and thread-free; a watchdog cancelling the connect instead would
-                // race with HttpClient, which checks for cancellation before it creates and binds the socket
-                RequestConfig config = scope.clientContext.getRequestConfigOrDefault();
-                @SuppressWarnings("deprecation") // ConnectionConfig holds it per route; only this one is per request
-                RequestConfig withConnect = RequestConfig.copy(config)
-                        .setConnectTimeout(Timeout.of(control.connectTimeout())).build();
-                scope.clientContext.setRequestConfig(withConnect);
-            }
-            return chain.proceed(request, scope);
+            // a new connection goes to the addresses the endpoint guard checked, not to a second DNS answer
+            return CheckedAddressResolver.sendingTo(sending.endpoint(), () -> chain.proceed(request, scope));
         });
+    }
+
+    private static void control(ModelCallControl control, ExecChain.Scope scope) {
+        // cancelling the request stops its wait for a pooled connection, stops a connect in progress, or
+        // closes the connection of a request in flight (its response stream included)
+        Cancellable upstream = scope.originalRequest instanceof Cancellable cancellable ? cancellable
+                : scope.execRuntime instanceof Cancellable runtime ? runtime : null;
+        if (upstream != null) {
+            control.attach(upstream);
+        }
+        if (control.connectTimeout() != null) {
+            // the feature's connect timeout becomes this request's socket connect timeout (camel-http gives each
+            // request its own context), exact and thread-free; a watchdog cancelling the connect instead would
+            // race with HttpClient, which checks for cancellation before it creates and binds the socket
+            RequestConfig config = scope.clientContext.getRequestConfigOrDefault();
+            @SuppressWarnings("deprecation") // ConnectionConfig holds it per route; only this one is per request
+            RequestConfig withConnect = RequestConfig.copy(config)
+                    .setConnectTimeout(Timeout.of(control.connectTimeout())).build();
+            scope.clientContext.setRequestConfig(withConnect);
+        }
     }
 
     /** 429 in GitLab's words when an endpoint already has its limit of calls in flight. */
