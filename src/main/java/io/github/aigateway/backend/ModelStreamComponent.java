@@ -49,6 +49,7 @@ public class ModelStreamComponent extends DefaultComponent {
     private long connectTimeoutMs = 5000;
     private long responseTimeoutMs = 50000;
     private long maxResponseBytes = 1 << 20;
+    private long idleConnectionMs = 2000;
     private OpenAiStreamRelay relay;
     private HttpClient client;
 
@@ -70,6 +71,11 @@ public class ModelStreamComponent extends DefaultComponent {
     /** Largest error body read from a model server. */
     public void setMaxResponseBytes(long maxResponseBytes) {
         this.maxResponseBytes = maxResponseBytes;
+    }
+
+    /** Idle time after which a pooled connection is closed (whole seconds, at least one: Vert.x counts in seconds). */
+    public void setIdleConnectionMs(long idleConnectionMs) {
+        this.idleConnectionMs = idleConnectionMs;
     }
 
     /** What reads the streamed answers' events (SSE lines) as they arrive. */
@@ -181,6 +187,7 @@ public class ModelStreamComponent extends DefaultComponent {
             // each request's own connect timeout bounds its connection; the client's only backs it up
             client = vertx.createHttpClient(new HttpClientOptions()
                             .setKeepAlive(true)
+                            .setKeepAliveTimeout((int) Math.max(1, idleConnectionMs / 1000))
                             .setTcpNoDelay(true)
                             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, responseTimeoutMs))
                             .setDecompressionSupported(false),

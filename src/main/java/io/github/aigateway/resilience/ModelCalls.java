@@ -8,6 +8,7 @@ import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.backend.CheckedAddressResolver;
 import io.github.aigateway.backend.CheckedEndpoint;
+import io.github.aigateway.backend.DeadConnectionRetry;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.vertx.core.http.HttpServerResponse;
@@ -24,12 +25,14 @@ import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * Opens each model call, whatever the backend: its timeouts (per feature), a slot under the per-endpoint
  * concurrency limit, and the hook that cancels it when GitLab goes. Also the camel-http client configurer
- * that tells the call which upstream request to cancel and gives each request its feature's connect timeout.
+ * that tells the call which upstream request to cancel and gives each request its feature's connect timeout,
+ * sends it to the addresses the endpoint guard checked, and keeps dead pooled connections from failing it.
  */
 public class ModelCalls implements HttpClientConfigurer {
 
@@ -55,6 +58,7 @@ public class ModelCalls implements HttpClientConfigurer {
     private int concurrencyLimit;
     private Map<String, Map<String, Integer>> engineLimits = Map.of();
     private ScheduledExecutorService scheduler;
+    private long idleConnectionMs = 2000;
 
     public void setCodeCompletionsTimeouts(String setting) {
         timeouts.put(Feature.CODE_COMPLETIONS, CallTimeouts.parse(setting));
@@ -70,6 +74,14 @@ public class ModelCalls implements HttpClientConfigurer {
 
     public void setPromptsTimeouts(String setting) {
         timeouts.put(Feature.PROMPTS, CallTimeouts.parse(setting));
+    }
+
+    /**
+     * Idle time after which camel-http's pooled model connections are closed (checked as often, so a connection
+     * is closed after one to two times this).
+     */
+    public void setIdleConnectionMs(long idleConnectionMs) {
+        this.idleConnectionMs = idleConnectionMs;
     }
 
     /** Model calls in flight per model endpoint; 0 for no limit. */
@@ -205,6 +217,9 @@ public class ModelCalls implements HttpClientConfigurer {
             // a new connection goes to the addresses the endpoint guard checked, not to a second DNS answer
             return CheckedAddressResolver.sendingTo(sending.endpoint(), () -> chain.proceed(request, scope));
         });
+        builder.addExecInterceptorAfter("model-call-control", "dead-connection-retry", new DeadConnectionRetry());
+        // before a model server's keep-alive timeout (vLLM's uvicorn: 5 s), so few calls meet a dead connection
+        builder.evictIdleConnections(TimeValue.ofMilliseconds(idleConnectionMs));
     }
 
     private static void control(ModelCallControl control, ExecChain.Scope scope) {
