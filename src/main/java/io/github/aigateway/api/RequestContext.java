@@ -7,6 +7,7 @@ import io.vertx.core.http.impl.HttpServerRequestInternal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -47,9 +48,7 @@ public class RequestContext {
     }
 
     public void open(Exchange exchange) {
-        String given = exchange.getMessage().getHeader("X-Request-ID", String.class);
-        String correlationId = given != null && SAFE_ID.matcher(given).matches()
-                ? given : UUID.randomUUID().toString().replace("-", "");
+        String correlationId = correlationId(exchange.getMessage().getHeader("X-Request-ID", String.class));
         exchange.setProperty(CORRELATION_ID, correlationId);
         MDC.put(MDC_KEY, correlationId);
 
@@ -68,15 +67,33 @@ public class RequestContext {
             path = request.path();
             clientIp = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
         }
+        Map<String, String> gitlab = gitlabHeaders(name -> exchange.getMessage().getHeader(name, String.class));
+        boolean verbose = requestLogging || "true".equalsIgnoreCase(
+                exchange.getMessage().getHeader("X-Gitlab-Enabled-Instance-Verbose-Ai-Logs", String.class));
+        exchange.setProperty(RECORD, new RequestRecord(method, path, clientIp, gitlab, verbose));
+    }
+
+    /** GitLab's {@code X-Request-ID} when it is a safe token, else a new one. */
+    public static String correlationId(String given) {
+        return given != null && SAFE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** The record of a request the listener answers itself, before any route (never verbose: it has no prompt). */
+    public static RequestRecord record(HttpServerRequest request) {
+        return new RequestRecord(request.method() == null ? "" : request.method().name(),
+                request.path() == null ? "" : request.path(),
+                request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(),
+                gitlabHeaders(request.headers()::get), false);
+    }
+
+    private static Map<String, String> gitlabHeaders(Function<String, String> header) {
         Map<String, String> gitlab = new LinkedHashMap<>();
         AUDITED_HEADERS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(field -> {
-            String value = exchange.getMessage().getHeader(field.getValue(), String.class);
+            String value = header.apply(field.getValue());
             if (value != null) {
                 gitlab.put(field.getKey(), value.length() > MAX_HEADER_VALUE ? value.substring(0, MAX_HEADER_VALUE) : value);
             }
         });
-        boolean verbose = requestLogging || "true".equalsIgnoreCase(
-                exchange.getMessage().getHeader("X-Gitlab-Enabled-Instance-Verbose-Ai-Logs", String.class));
-        exchange.setProperty(RECORD, new RequestRecord(method, path, clientIp, gitlab, verbose));
+        return gitlab;
     }
 }

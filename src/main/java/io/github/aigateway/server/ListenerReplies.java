@@ -1,24 +1,43 @@
 package io.github.aigateway.server;
 
+import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.audit.AuditLog;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.ext.web.Router;
+import io.vertx.core.json.JsonObject;
+import java.net.BindException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Answers the listener gives before any route runs, in GitLab's error shape ({@code {"detail": ...}}) like
- * every other refusal: a body over {@code camel.server.maxBodySize} (Vert.x's body handler would answer a
- * plain-text 413), and a request that arrives while the gateway shuts down (platform-http would answer an
- * empty 503) with {@code Connection: close} on HTTP/1.1, so GitLab's connection pool drops this pod while the streams
- * in flight finish. Installed on the platform-http router once it exists.
+ * The listener GitLab talks to, and the answers it gives before any route runs, each in GitLab's error shape
+ * ({@code {"detail": ...}}) with {@code X-Request-ID} and one audit record, like every other answer: a body over
+ * {@code camel.server.maxBodySize} (413), a request line or headers too long (414, 431), a request that is no valid
+ * HTTP (400), a path no route serves (404) or a method it does not take (405), and a request that arrives while the
+ * gateway shuts down (503, with {@code Connection: close} on HTTP/1.1, so GitLab's connection pool drops this pod
+ * while the streams in flight finish).
+ *
+ * <p>platform-http's HTTP server takes no options and no connection or invalid-request handlers, so once its
+ * router exists this replaces the server with one that has them, serving the same router on the same address.
  */
 public class ListenerReplies implements CamelContextAware {
 
+    private static final String SHUTTING_DOWN = "The AI gateway is shutting down; try again";
+
     private CamelContext camelContext;
+    private String host = "0.0.0.0";
     private int port;
     private long maxBodySize;
+    private AuditLog auditLog;
+    private HttpServer server;
 
     @Override
     public void setCamelContext(CamelContext camelContext) {
@@ -30,7 +49,11 @@ public class ListenerReplies implements CamelContextAware {
         return camelContext;
     }
 
-    /** The platform-http port, which names its router. */
+    /** The platform-http address ({@code camel.server.host}, {@code camel.server.port}); the port names its router. */
+    public void setHost(String host) {
+        this.host = host;
+    }
+
     public void setPort(int port) {
         this.port = port;
     }
@@ -40,17 +63,28 @@ public class ListenerReplies implements CamelContextAware {
         this.maxBodySize = maxBodySize;
     }
 
+    public void setAuditLog(AuditLog auditLog) {
+        this.auditLog = auditLog;
+    }
+
     public void start() throws Exception {
         camelContext.addStartupListener(new StartupListener() {
             @Override
-            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws Exception {
                 install(VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port)));
             }
         });
     }
 
-    private void install(Router router) {
-        String shuttingDown = "{\"detail\":\"The AI gateway is shutting down; try again\"}";
+    /** Closes the listener; platform-http closes the server it had started itself. */
+    public void stop() throws Exception {
+        if (server != null) {
+            await(server.close());
+            server = null;
+        }
+    }
+
+    private void install(VertxPlatformHttpRouter router) throws Exception {
         router.route().order(Integer.MIN_VALUE).handler(request -> {
             if (!camelContext.isStopping()) {
                 request.next();
@@ -59,15 +93,69 @@ public class ListenerReplies implements CamelContextAware {
             if (request.request().version() != HttpVersion.HTTP_2) {
                 request.response().putHeader("Connection", "close");
             }
-            request.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(shuttingDown);
+            reply(request.request(), 503, SHUTTING_DOWN);
         });
-        String body = "{\"detail\":\"Request body is larger than " + maxBodySize + " bytes\"}";
+        String tooLarge = "Request body is larger than " + maxBodySize + " bytes";
         router.route().failureHandler(failed -> {
             if (failed.statusCode() != 413 || failed.response().headWritten()) {
                 failed.next();
                 return;
             }
-            failed.response().setStatusCode(413).putHeader("Content-Type", "application/json").end(body);
+            reply(failed.request(), 413, tooLarge);
         });
+        router.errorHandler(404, missing -> reply(missing.request(), 404, "Not Found"));
+        router.errorHandler(405, wrong -> reply(wrong.request(), 405, "Method Not Allowed"));
+
+        HttpServer replacement = router.vertx().createHttpServer(new HttpServerOptions())
+                .invalidRequestHandler(this::invalidRequest)
+                .requestHandler(router);
+        await(router.getServer().getServer().close());
+        listen(replacement);
+        server = replacement;
+    }
+
+    /** Vert.x reports the old server closed a moment before its socket is released: the port may still be taken. */
+    private void listen(HttpServer replacement) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                await(replacement.listen(port, host));
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof BindException) || attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Vert.x could not read the request: its line or headers are too long, or it is no valid HTTP. */
+    private void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        String problem = cause instanceof TooLongFrameException && cause.getMessage() != null ? cause.getMessage() : "";
+        int status = problem.startsWith("An HTTP line is larger") ? 414
+                : problem.startsWith("HTTP header is larger") ? 431 : 400;
+        String detail = switch (status) {
+            case 414 -> "Request line is too long";
+            case 431 -> "Request headers are too large";
+            default -> "Bad Request";
+        };
+        request.response().putHeader("Connection", "close");
+        reply(request, status, detail).onComplete(sent -> request.connection().close());
+    }
+
+    private Future<Void> reply(HttpServerRequest request, int status, String detail) {
+        String correlationId = RequestContext.correlationId(request.getHeader("X-Request-ID"));
+        if (auditLog != null) {
+            auditLog.recordListenerReply(RequestContext.record(request), correlationId, status, detail);
+        }
+        return request.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("X-Request-ID", correlationId)
+                .end(new JsonObject().put("detail", detail).encode());
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }
