@@ -1,15 +1,22 @@
 package io.github.aigateway;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,16 +28,19 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The listener itself: every answer given before any route runs has GitLab's error shape, an {@code X-Request-ID}
- * and exactly one audit record.
+ * The listener itself: connections that deliver no complete request within the bound (1.5 s here) are closed,
+ * while a request whose model takes longer is answered; and every answer given before any route runs has GitLab's
+ * error shape, an {@code X-Request-ID} and exactly one audit record.
  */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
         properties = {"camel.server.port=15371", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true",
-                "gateway.audit.file=target/listener-route-test/audit.log", "camel.server.maxBodySize=20000"})
+                "gateway.audit.file=target/listener-route-test/audit.log", "camel.server.maxBodySize=20000",
+                "gateway.listener.request-read-timeout-ms=1500"})
 class ListenerRouteTest {
 
     private static final int PORT = 15371;
@@ -38,6 +48,52 @@ class ListenerRouteTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The audit file outlives a run: ids of this run only. */
     private static final String RUN = UUID.randomUUID().toString();
+
+    @RegisterExtension
+    static WireMockExtension vllm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    private final GatewayClient gateway = new GatewayClient(PORT);
+
+    // ---- stalled connections ----
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nothing", "half headers", "short body"})
+    void a_connection_that_delivers_no_complete_request_is_closed_within_the_bound(String sends) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), PORT)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            switch (sends) {
+                case "half headers" -> out.write("POST /v2/code/completions HTTP/1.1\r\nHost: gw\r\nContent-Ty"
+                        .getBytes(StandardCharsets.US_ASCII));
+                case "short body" -> out.write(("POST /v2/code/completions HTTP/1.1\r\nHost: gw\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"current_file\":")
+                        .getBytes(StandardCharsets.US_ASCII));
+                default -> { }
+            }
+            out.flush();
+            long started = System.nanoTime();
+
+            // the gateway closes the connection: the read ends instead of timing out after 10 s
+            assertThat(socket.getInputStream().readAllBytes()).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
+    void a_request_whose_model_takes_longer_than_the_bound_is_answered() {
+        vllm.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(aResponse().withFixedDelay(3000)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"choices":[{"index":0,"message":{"role":"assistant","content":"x = 1"},"finish_reason":"stop"}]}""")));
+
+        HttpResponse<String> response = gateway.post("/v2/code/completions", """
+                {"current_file": {"file_name": "a.py", "content_above_cursor": "x = ", "content_below_cursor": ""},
+                 "model_provider": "litellm", "prompt_version": 2, "model_name": "codestral", "stream": false,
+                 "model_endpoint": "http://127.0.0.1:%d/v1", "model_identifier": "custom_openai/codestral"}
+                """.formatted(vllm.getPort()));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("x = 1");
+    }
 
     // ---- answers before any route ----
 

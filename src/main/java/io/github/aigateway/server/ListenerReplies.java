@@ -26,7 +26,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * while the streams in flight finish).
  *
  * <p>platform-http's HTTP server takes no options and no connection or invalid-request handlers, so once its
- * router exists this replaces the server with one that has them, serving the same router on the same address.
+ * router exists this replaces the server with one that has them, serving the same router on the same address:
+ * its connections are bound by {@link RequestReadDeadline}.
  */
 public class ListenerReplies implements CamelContextAware {
 
@@ -36,6 +37,7 @@ public class ListenerReplies implements CamelContextAware {
     private String host = "0.0.0.0";
     private int port;
     private long maxBodySize;
+    private long requestReadTimeoutMs = 30_000;
     private AuditLog auditLog;
     private HttpServer server;
 
@@ -63,6 +65,11 @@ public class ListenerReplies implements CamelContextAware {
         this.maxBodySize = maxBodySize;
     }
 
+    /** How long a connection may take to deliver a complete request, after it opens or after its last answer. */
+    public void setRequestReadTimeoutMs(long requestReadTimeoutMs) {
+        this.requestReadTimeoutMs = requestReadTimeoutMs;
+    }
+
     public void setAuditLog(AuditLog auditLog) {
         this.auditLog = auditLog;
     }
@@ -85,7 +92,9 @@ public class ListenerReplies implements CamelContextAware {
     }
 
     private void install(VertxPlatformHttpRouter router) throws Exception {
+        RequestReadDeadline deadline = new RequestReadDeadline(router.vertx(), requestReadTimeoutMs);
         router.route().order(Integer.MIN_VALUE).handler(request -> {
+            deadline.requestArrived(request);
             if (!camelContext.isStopping()) {
                 request.next();
                 return;
@@ -106,7 +115,10 @@ public class ListenerReplies implements CamelContextAware {
         router.errorHandler(404, missing -> reply(missing.request(), 404, "Not Found"));
         router.errorHandler(405, wrong -> reply(wrong.request(), 405, "Method Not Allowed"));
 
-        HttpServer replacement = router.vertx().createHttpServer(new HttpServerOptions())
+        // no h2c: GitLab speaks HTTP/1.1, and with h2c Vert.x sets a connection up only once its first bytes tell
+        // which protocol it speaks, so one that sends nothing would escape the deadline
+        HttpServer replacement = router.vertx().createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .connectionHandler(deadline::opened)
                 .invalidRequestHandler(this::invalidRequest)
                 .requestHandler(router);
         await(router.getServer().getServer().close());
