@@ -127,6 +127,34 @@ final class FaultyModel implements AutoCloseable {
                 + text + "\"}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}");
     }
 
+    /**
+     * A complete answer that keeps the connection alive as far as HTTP says (no {@code Connection: close}), on a
+     * connection the model then closes anyway, as servers behind proxies with short idle timeouts do.
+     */
+    static Behaviour completionThenSilentClose(String text) {
+        return (socket, out) -> {
+            byte[] body = ("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
+                    + text + "\"}}]}").getBytes(StandardCharsets.UTF_8);
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+        };
+    }
+
+    /** The same for a stream: one token and [DONE], chunked, then the connection closes unannounced. */
+    static Behaviour streamThenSilentClose(String token) {
+        return (socket, out) -> {
+            byte[] events = ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + token + "\"}}]}\n\n"
+                    + "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(events.length) + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(events);
+            out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        };
+    }
+
     /** Promises more bytes than it sends, then closes: a truncated JSON answer. */
     static Behaviour truncated() {
         return (socket, out) -> {

@@ -63,11 +63,13 @@ class GracefulShutdownTest {
             HttpResponse<String> late = gateway.http().send(HttpRequest.newBuilder(gateway.uri("/v2/code/completions"))
                     .version(HttpClient.Version.HTTP_1_1)
                     .header("Content-Type", "application/json")
+                    .header("X-Request-ID", "graceful-late")
                     .POST(HttpRequest.BodyPublishers.ofString(completionBody(model.endpoint())))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(late.statusCode()).isEqualTo(503);
             assertThat(late.body()).isEqualTo("{\"detail\":\"The AI gateway is shutting down; try again\"}");
             assertThat(late.headers().firstValue("Connection")).hasValue("close");
+            assertThat(late.headers().firstValue("X-Request-ID")).hasValue("graceful-late");
 
             HttpResponse<String> finished = streaming.get();
             assertThat(finished.statusCode()).isEqualTo(200);
@@ -77,6 +79,8 @@ class GracefulShutdownTest {
             assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(30));
             assertThat(model.requests()).isEqualTo(1);
             assertThat(Files.readString(AUDIT)).contains("\"correlation_id\":\"graceful-stream\"");
+            assertThat(Files.readAllLines(AUDIT)).filteredOn(line -> line.contains("\"correlation_id\":\"graceful-late\""))
+                    .singleElement().asString().contains("\"status_code\":503");
         }
     }
 

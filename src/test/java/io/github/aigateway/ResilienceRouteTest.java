@@ -1,10 +1,12 @@
 package io.github.aigateway;
 
 import static io.github.aigateway.FaultyModel.completion;
+import static io.github.aigateway.FaultyModel.completionThenSilentClose;
 import static io.github.aigateway.FaultyModel.reset;
 import static io.github.aigateway.FaultyModel.silence;
 import static io.github.aigateway.FaultyModel.status;
 import static io.github.aigateway.FaultyModel.stream;
+import static io.github.aigateway.FaultyModel.streamThenSilentClose;
 import static io.github.aigateway.FaultyModel.truncated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -106,6 +108,21 @@ class ResilienceRouteTest {
         assertThat(response.body()).contains("\"text\":\"ok\"");
         assertThat(model.requests()).isEqualTo(2);
         assertThat(model.bodies().get(1)).isEqualTo(model.bodies().get(0));
+    }
+
+    @ParameterizedTest(name = "stream: {0}")
+    @ValueSource(booleans = {false, true})
+    void a_model_that_closes_kept_alive_connections_unannounced_answers_every_request(boolean stream) throws Exception {
+        FaultyModel model = model(n -> stream ? streamThenSilentClose("ok") : completionThenSilentClose("ok"));
+
+        for (int i = 1; i <= 6; i++) {
+            HttpResponse<String> response = complete(model.endpoint(), stream);
+
+            assertThat(response.statusCode()).as("request %d", i).isEqualTo(200);
+            assertThat(response.body()).as("request %d", i).contains("ok");
+            Thread.sleep(300);
+        }
+        assertThat(model.requests()).isEqualTo(6);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.vertx.core.http.impl.HttpServerRequestInternal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -71,16 +72,29 @@ public class RequestContext {
             path = request.path();
             clientIp = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
         }
-        Map<String, String> gitlab = new LinkedHashMap<>();
-        AUDITED_HEADERS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(field -> {
-            String value = exchange.getMessage().getHeader(field.getValue(), String.class);
-            if (value != null) {
-                gitlab.put(field.getKey(), value.length() > MAX_HEADER_VALUE ? value.substring(0, MAX_HEADER_VALUE) : value);
-            }
-        });
+        Map<String, String> gitlab = gitlabHeaders(name -> exchange.getMessage().getHeader(name, String.class));
         // exactly "true", as GitLab's gateway compares it
         boolean verbose = requestLogging || "true".equals(
                 exchange.getMessage().getHeader("X-Gitlab-Enabled-Instance-Verbose-Ai-Logs", String.class));
         exchange.setProperty(RECORD, new RequestRecord(method, path, clientIp, gitlab, verbose));
+    }
+
+    /** The record of a request the listener answers itself, before any route (never verbose: it has no prompt). */
+    public static RequestRecord record(HttpServerRequest request) {
+        return new RequestRecord(request.method() == null ? "" : request.method().name(),
+                request.path() == null ? "" : request.path(),
+                request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress(),
+                gitlabHeaders(request.headers()::get), false);
+    }
+
+    private static Map<String, String> gitlabHeaders(Function<String, String> header) {
+        Map<String, String> gitlab = new LinkedHashMap<>();
+        AUDITED_HEADERS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(field -> {
+            String value = header.apply(field.getValue());
+            if (value != null) {
+                gitlab.put(field.getKey(), value.length() > MAX_HEADER_VALUE ? value.substring(0, MAX_HEADER_VALUE) : value);
+            }
+        });
+        return gitlab;
     }
 }

@@ -118,6 +118,25 @@ public class AuditLog {
         AUDIT.info(formatJson ? Json.write(record) : text(record));
     }
 
+    /**
+     * The record of a request the listener answered itself before any route ran (a body too large, headers or a
+     * URI too long, a malformed request, an unknown path or method, the gateway shutting down).
+     */
+    public void recordListenerReply(RequestRecord request, String correlationId, int status, String reason) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("timestamp", request.arrivedAt().toString());
+        record.put("correlation_id", correlationId);
+        record.put("method", request.method());
+        record.put("path", request.path());
+        record.put("status_code", status);
+        record.put("duration_s", round(request.secondsSinceStart()));
+        record.put("client_ip", request.clientIp());
+        request.gitlabHeaders().forEach(record::put);
+        record.put("error_class", "ListenerReply");
+        record.put("error_message", reason);
+        AUDIT.info(formatJson ? Json.write(record) : text(record));
+    }
+
     ObjectNode build(Exchange exchange) {
         RequestRecord request = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);

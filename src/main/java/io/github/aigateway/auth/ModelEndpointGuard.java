@@ -2,18 +2,16 @@ package io.github.aigateway.auth;
 
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.auth.IpAddresses.Cidr;
+import io.github.aigateway.backend.CheckedEndpoint;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.ModelSelection;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Checks the model endpoint that arrives with each request before anything (the model key above all) is
  * sent to it, so the gateway cannot be used as a relay to cloud metadata services: link-local addresses,
  * metadata addresses and metadata host names are always refused, in whatever encoding the host is written
- * (decimal, hex, octal, IPv4-mapped IPv6) and whatever a host name resolves to. When the operator sets an
+ * (decimal, hex, octal, IPv6 forms carrying an IPv4 address) and whatever a host name resolves to. When the operator sets an
  * allowlist, every other endpoint is refused too. Private networks and loopback stay allowed otherwise:
- * that is where vLLM usually runs.
+ * that is where vLLM usually runs. The host is resolved once per call: the model clients connect to the addresses
+ * checked here ({@link CheckedEndpoint}).
  */
 public class ModelEndpointGuard {
 
@@ -34,15 +33,14 @@ public class ModelEndpointGuard {
     /** Cloud metadata services outside 169.254.0.0/16: AWS over IPv6, Alibaba Cloud. */
     private static final List<Cidr> METADATA_ADDRESSES = List.of(
             Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"));
-    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
 
-    /** Resolves a host name the way the HTTP client will; replaceable in tests. */
+    /** Resolves a host name (the system's DNS, or a test's). */
     @FunctionalInterface
-    interface Resolver {
+    public interface Resolver {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
-    private final Resolver resolver;
+    private Resolver resolver;
     private List<EndpointAllowlist.Entry> allowlist = List.of();
 
     public ModelEndpointGuard() {
@@ -54,12 +52,23 @@ public class ModelEndpointGuard {
     }
 
     /**
+     * For the model router: checks the call's endpoint (403 unless it may be called) and keeps it, as exchange
+     * properties {@code modelEndpoint} (the URL, whose concurrency limit and breaker count the call) and
+     * {@link CheckedEndpoint#PROPERTY} (with the addresses checked, which the model clients connect to).
+     */
+    public void check(Exchange exchange) {
+        CheckedEndpoint checked = requireSafe(exchange.getProperty("modelCall", ModelCall.class));
+        exchange.setProperty("modelEndpoint", checked == null ? null : checked.url());
+        exchange.setProperty(CheckedEndpoint.PROPERTY, checked);
+    }
+
+    /**
      * Throws 403 unless the call's endpoint may be called; calls without an endpoint pass.
      *
-     * @return the endpoint, now checked (the one the backend calls), or null for a call without one
+     * @return the endpoint, now checked, with the addresses checked; null for a call without one
      */
-    public String requireSafe(ModelCall call) {
-        ModelSelection model = call.model();
+    CheckedEndpoint requireSafe(ModelCall call) {
+        ModelSelection model = call == null ? null : call.model();
         if (model == null || model.endpoint() == null) {
             return null;
         }
@@ -77,7 +86,12 @@ public class ModelEndpointGuard {
         if (!allowlist.isEmpty() && allowlist.stream().noneMatch(entry -> entry.allows(endpoint, host, addresses))) {
             throw refused(host, "is not in AIGW_MODEL_ENDPOINT_ALLOWLIST");
         }
-        return endpoint;
+        return new CheckedEndpoint(endpoint, host, List.of(addresses));
+    }
+
+    /** Replaces the system's DNS, for tests: the model clients then connect where this resolver says. */
+    public void setResolver(Resolver resolver) {
+        this.resolver = resolver;
     }
 
     /** Comma-separated host names, IP addresses, CIDR ranges or URL prefixes; empty allows every safe endpoint. */
@@ -104,20 +118,8 @@ public class ModelEndpointGuard {
         if (address.isLinkLocalAddress() || METADATA_ADDRESSES.stream().anyMatch(cidr -> cidr.contains(address))) {
             return true;
         }
-        // IPv4 addresses carried in IPv6 ones (IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::a.b.c.d); Java
-        // already turns IPv4-mapped ::ffff:a.b.c.d into an Inet4Address
-        if (address instanceof Inet6Address) {
-            byte[] bytes = address.getAddress();
-            boolean compatible = Arrays.equals(Arrays.copyOf(bytes, 12), new byte[12]);
-            if (compatible || NAT64.contains(address)) {
-                try {
-                    return isMetadataOrLinkLocal(Inet4Address.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
-                } catch (UnknownHostException impossible) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        // an IPv6 address carrying a refused IPv4 one (NAT64, 6to4, ...) may be routed to it
+        return IpAddresses.embeddedIpv4(address).stream().anyMatch(ModelEndpointGuard::isMetadataOrLinkLocal);
     }
 
     static String host(String endpoint) {
@@ -125,14 +127,7 @@ public class ModelEndpointGuard {
         if (host == null) {
             throw new GatewayException(422, "model_endpoint must be an http(s) URL with a host");
         }
-        host = host.toLowerCase(Locale.ROOT);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        while (host.endsWith(".")) {
-            host = host.substring(0, host.length() - 1);
-        }
-        return host;
+        return CheckedEndpoint.normalHost(host);
     }
 
     private static GatewayException refused(String host, String why) {

@@ -12,7 +12,8 @@ import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
  * {@code model-stream:}), sized by {@code AIGW_MODEL_MAX_CONNECTIONS} and {@code AIGW_MODEL_MAX_CONNECTIONS_PER_HOST}.
  * HttpClient gives each connection three 8 KiB buffers (read, line, write) for as long as it stays pooled: 48 MB
  * of heap for 2,000 connections whose answers are a few KB each. A smaller buffer only means more reads for a
- * large answer.
+ * large answer. A model endpoint's host resolves to the addresses the endpoint guard checked
+ * ({@link CheckedAddressResolver}).
  */
 public class ModelConnectionPool {
 
@@ -37,6 +38,7 @@ public class ModelConnectionPool {
                 .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnectionsPerHost)
+                .setDnsResolver(new CheckedAddressResolver())
                 .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
                         .http1Config(Http1Config.custom().setBufferSize(bufferBytes).build())
                         .build())

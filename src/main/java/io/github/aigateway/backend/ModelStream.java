@@ -43,6 +43,7 @@ public final class ModelStream implements Cancellable {
     private final CompletableFuture<Boolean> relayed = new CompletableFuture<>();
     private volatile HttpClientRequest request;
     private volatile HttpClientResponse response;
+    private volatile CompletableFuture<String> errorBody;
     private volatile boolean cancelled;
 
     /** A call whose 2xx body goes to {@code lines}, line by line, from the moment it arrives. */
@@ -117,6 +118,10 @@ public final class ModelStream implements Cancellable {
     /** Reads a whole (error) body of at most {@code maxBytes} on the event loop; a longer one is cut there. */
     String readBody(long maxBytes) throws IOException, InterruptedException {
         CompletableFuture<String> body = new CompletableFuture<>();
+        errorBody = body;
+        if (cancelled) {
+            body.completeExceptionally(new InterruptedIOException("the gateway stopped the model call"));
+        }
         Buffer read = Buffer.buffer();
         context.runOnContext(start -> {
             response.exceptionHandler(failure -> body.completeExceptionally(transportFailure(failure, false)));
@@ -136,7 +141,13 @@ public final class ModelStream implements Cancellable {
     @Override
     public boolean cancel() {
         cancelled = true;
-        answered.completeExceptionally(new InterruptedIOException("the gateway stopped the model call"));
+        InterruptedIOException stopped = new InterruptedIOException("the gateway stopped the model call");
+        answered.completeExceptionally(stopped);
+        // an error body that never ends (a connection gone before its handlers were set) must not hold the call
+        CompletableFuture<String> body = errorBody;
+        if (body != null) {
+            body.completeExceptionally(stopped);
+        }
         HttpClientRequest sent = request;
         if (sent != null) {
             sent.reset();

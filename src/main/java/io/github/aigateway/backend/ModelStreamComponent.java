@@ -12,6 +12,10 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,6 +49,7 @@ public class ModelStreamComponent extends DefaultComponent {
     private long connectTimeoutMs = 5000;
     private long responseTimeoutMs = 50000;
     private long maxResponseBytes = 1 << 20;
+    private long idleConnectionMs = 2000;
     private OpenAiStreamRelay relay;
     private HttpClient client;
 
@@ -66,6 +71,11 @@ public class ModelStreamComponent extends DefaultComponent {
     /** Largest error body read from a model server. */
     public void setMaxResponseBytes(long maxResponseBytes) {
         this.maxResponseBytes = maxResponseBytes;
+    }
+
+    /** Idle time after which a pooled connection is closed (whole seconds, at least one: Vert.x counts in seconds). */
+    public void setIdleConnectionMs(long idleConnectionMs) {
+        this.idleConnectionMs = idleConnectionMs;
     }
 
     /** What reads the streamed answers' events (SSE lines) as they arrive. */
@@ -106,6 +116,16 @@ public class ModelStreamComponent extends DefaultComponent {
                 .setFollowRedirects(false)
                 .setConnectTimeout(connectTimeout.toMillis())
                 .setIdleTimeout(responseTimeoutMs);
+        CheckedEndpoint checked = exchange.getProperty(CheckedEndpoint.PROPERTY, CheckedEndpoint.class);
+        if (checked != null && checked.isHostOf(url)) {
+            // connect to the address the endpoint guard checked, not to Netty's own DNS answer; the URL's host
+            // still names the server in Host and TLS
+            if (checked.addresses().isEmpty()) {
+                throw new UnknownHostException(checked.host());
+            }
+            options.setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(checked.addresses().get(0),
+                    serverPort(url))));
+        }
         exchange.getMessage().getHeaders().forEach((name, value) -> {
             if (value != null && !headerFilter.applyFilterToCamelHeaders(name, value, exchange)) {
                 options.putHeader(name, value.toString());
@@ -156,12 +176,18 @@ public class ModelStreamComponent extends DefaultComponent {
         exchange.getMessage().setBody(call);
     }
 
+    private static int serverPort(String url) {
+        URI uri = URI.create(url);
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
     /** One client for every model server, on the Vert.x instance of platform-http, created on first use. */
     private synchronized HttpClient client(Vertx vertx) {
         if (client == null) {
             // each request's own connect timeout bounds its connection; the client's only backs it up
             client = vertx.createHttpClient(new HttpClientOptions()
                             .setKeepAlive(true)
+                            .setKeepAliveTimeout((int) Math.max(1, idleConnectionMs / 1000))
                             .setTcpNoDelay(true)
                             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, responseTimeoutMs))
                             .setDecompressionSupported(false),

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.backend.CheckedAddressResolver;
+import io.github.aigateway.backend.CheckedEndpoint;
+import io.github.aigateway.backend.DeadConnectionRetry;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.vertx.core.http.HttpServerResponse;
@@ -18,15 +21,18 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
  * Opens each model call, whatever the backend: its timeouts (per feature), a slot under the per-endpoint
  * concurrency limit, and the hook that cancels it when GitLab goes. Also the camel-http client configurer
- * that tells the call which upstream request to cancel and gives each request its feature's connect timeout.
+ * that tells the call which upstream request to cancel and gives each request its feature's connect timeout,
+ * sends it to the addresses the endpoint guard checked, and keeps dead pooled connections from failing it.
  */
 public class ModelCalls implements HttpClientConfigurer {
 
@@ -43,8 +49,12 @@ public class ModelCalls implements HttpClientConfigurer {
      */
     public static final String CONNECTION_CHECK = "connectionCheck";
 
-    /** The control of the call the current thread is about to send; taken by the client's interceptor. */
-    private static final ThreadLocal<ModelCallControl> SENDING = new ThreadLocal<>();
+    /** The call the current thread is about to send; taken by the client's interceptor. */
+    private static final ThreadLocal<Sending> SENDING = new ThreadLocal<>();
+
+    /** A call about to be sent: its control, and its endpoint's checked addresses (null for none). */
+    private record Sending(ModelCallControl control, CheckedEndpoint endpoint) {
+    }
 
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -53,6 +63,7 @@ public class ModelCalls implements HttpClientConfigurer {
     private int concurrencyLimit;
     private Map<String, Map<String, Integer>> engineLimits = Map.of();
     private ScheduledExecutorService scheduler;
+    private long idleConnectionMs = 2000;
 
     public void setCodeCompletionsTimeouts(String setting) {
         timeouts.put(Feature.CODE_COMPLETIONS, CallTimeouts.parse(setting));
@@ -68,6 +79,14 @@ public class ModelCalls implements HttpClientConfigurer {
 
     public void setPromptsTimeouts(String setting) {
         timeouts.put(Feature.PROMPTS, CallTimeouts.parse(setting));
+    }
+
+    /**
+     * Idle time after which camel-http's pooled model connections are closed (checked as often, so a connection
+     * is closed after one to two times this).
+     */
+    public void setIdleConnectionMs(long idleConnectionMs) {
+        this.idleConnectionMs = idleConnectionMs;
     }
 
     /** Model calls in flight per model endpoint; 0 for no limit. */
@@ -167,7 +186,8 @@ public class ModelCalls implements HttpClientConfigurer {
 
     /** Right before camel-http sends: the next request this thread sends belongs to this call. */
     public void sending(Exchange exchange) {
-        SENDING.set(exchange.getProperty(CONTROL, ModelCallControl.class));
+        SENDING.set(new Sending(exchange.getProperty(CONTROL, ModelCallControl.class),
+                exchange.getProperty(CheckedEndpoint.PROPERTY, CheckedEndpoint.class)));
     }
 
     /** Model calls in flight to an endpoint, for tests and diagnostics. */
@@ -190,30 +210,41 @@ public class ModelCalls implements HttpClientConfigurer {
         // sleeping out any Retry-After (37 s for a throttled Azure deployment), unseen by the time budget
         builder.disableAutomaticRetries();
         builder.addExecInterceptorFirst("model-call-control", (request, scope, chain) -> {
-            ModelCallControl control = SENDING.get();
+            Sending sending = SENDING.get();
             SENDING.remove();
-            if (control == null) {
+            if (sending == null) {
                 return chain.proceed(request, scope);
             }
-            // cancelling the request stops its wait for a pooled connection, stops a connect in progress, or
-            // closes the connection of a request in flight (its response stream included)
-            Cancellable upstream = scope.originalRequest instanceof Cancellable cancellable ? cancellable
-                    : scope.execRuntime instanceof Cancellable runtime ? runtime : null;
-            if (upstream != null) {
-                control.attach(upstream);
+            ModelCallControl control = sending.control();
+            if (control != null) {
+                control(control, scope);
             }
-            if (control.connectTimeout() != null) {
-                // the feature's connect timeout becomes this request's socket connect timeout (camel-http gives each
-                // request its own context), exact and thread-free; a watchdog cancelling the connect instead would
-                // race with HttpClient, which checks for cancellation before it creates and binds the socket
-                RequestConfig config = scope.clientContext.getRequestConfigOrDefault();
-                @SuppressWarnings("deprecation") // ConnectionConfig holds it per route; only this one is per request
-                RequestConfig withConnect = RequestConfig.copy(config)
-                        .setConnectTimeout(Timeout.of(control.connectTimeout())).build();
-                scope.clientContext.setRequestConfig(withConnect);
-            }
-            return chain.proceed(request, scope);
+            // a new connection goes to the addresses the endpoint guard checked, not to a second DNS answer
+            return CheckedAddressResolver.sendingTo(sending.endpoint(), () -> chain.proceed(request, scope));
         });
+        builder.addExecInterceptorAfter("model-call-control", "dead-connection-retry", new DeadConnectionRetry());
+        // before a model server's keep-alive timeout (vLLM's uvicorn: 5 s), so few calls meet a dead connection
+        builder.evictIdleConnections(TimeValue.ofMilliseconds(idleConnectionMs));
+    }
+
+    private static void control(ModelCallControl control, ExecChain.Scope scope) {
+        // cancelling the request stops its wait for a pooled connection, stops a connect in progress, or
+        // closes the connection of a request in flight (its response stream included)
+        Cancellable upstream = scope.originalRequest instanceof Cancellable cancellable ? cancellable
+                : scope.execRuntime instanceof Cancellable runtime ? runtime : null;
+        if (upstream != null) {
+            control.attach(upstream);
+        }
+        if (control.connectTimeout() != null) {
+            // the feature's connect timeout becomes this request's socket connect timeout (camel-http gives each
+            // request its own context), exact and thread-free; a watchdog cancelling the connect instead would
+            // race with HttpClient, which checks for cancellation before it creates and binds the socket
+            RequestConfig config = scope.clientContext.getRequestConfigOrDefault();
+            @SuppressWarnings("deprecation") // ConnectionConfig holds it per route; only this one is per request
+            RequestConfig withConnect = RequestConfig.copy(config)
+                    .setConnectTimeout(Timeout.of(control.connectTimeout())).build();
+            scope.clientContext.setRequestConfig(withConnect);
+        }
     }
 
     /** 429 in GitLab's words when an endpoint already has its limit of calls in flight. */

@@ -1,11 +1,20 @@
 package io.github.aigateway.server;
 
 import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.audit.AuditLog;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
+import java.net.BindException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
@@ -14,20 +23,29 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Answers the listener gives before any route runs, in GitLab's error shape ({@code {"detail": ...}}) like
- * every other refusal: a body over {@code camel.server.maxBodySize} (Vert.x's body handler would answer a
- * plain-text 413), and a request that arrives while the gateway shuts down (platform-http would answer an
- * empty 503) with {@code Connection: close} on HTTP/1.1, so GitLab's connection pool drops this pod while the streams
- * in flight finish. Every answer carries {@code X-Process-Time}, the seconds until its headers went out, as
- * GitLab's gateway sends it. A path no route serves, or a method its route does not take, gets FastAPI's 404 and 405
- * answers ({@code {"detail": "Not Found"}}, {@code {"detail": "Method Not Allowed"}} with {@code Allow}) instead of
- * Vert.x's HTML page and empty body. Installed on the platform-http router once it exists.
+ * The listener GitLab talks to, and the answers it gives before any route runs, each in GitLab's error shape
+ * ({@code {"detail": ...}}) with {@code X-Request-ID} and one audit record, like every other answer: a body over
+ * {@code camel.server.maxBodySize} (413), a request line or headers too long (414, 431), a request that is no valid
+ * HTTP (400), a path no route serves (404) or a method it does not take (405), and a request that arrives while the
+ * gateway shuts down (503, with {@code Connection: close} on HTTP/1.1, so GitLab's connection pool drops this pod
+ * while the streams in flight finish). A 405 names the methods the path takes in {@code Allow}, and every answer the
+ * router serves carries {@code X-Process-Time}, the seconds until its headers went out, as GitLab's gateway sends it.
+ *
+ * <p>platform-http's HTTP server takes no options and no connection or invalid-request handlers, so once its
+ * router exists this replaces the server with one that has them, serving the same router on the same address:
+ * its connections are bound by {@link RequestReadDeadline}.
  */
 public class ListenerReplies implements CamelContextAware {
 
+    private static final String SHUTTING_DOWN = "The AI gateway is shutting down; try again";
+
     private CamelContext camelContext;
+    private String host = "0.0.0.0";
     private int port;
     private long maxBodySize;
+    private long requestReadTimeoutMs = 30_000;
+    private AuditLog auditLog;
+    private HttpServer server;
 
     @Override
     public void setCamelContext(CamelContext camelContext) {
@@ -39,7 +57,11 @@ public class ListenerReplies implements CamelContextAware {
         return camelContext;
     }
 
-    /** The platform-http port, which names its router. */
+    /** The platform-http address ({@code camel.server.host}, {@code camel.server.port}); the port names its router. */
+    public void setHost(String host) {
+        this.host = host;
+    }
+
     public void setPort(int port) {
         this.port = port;
     }
@@ -49,21 +71,39 @@ public class ListenerReplies implements CamelContextAware {
         this.maxBodySize = maxBodySize;
     }
 
+    /** How long a connection may take to deliver a complete request, after it opens or after its last answer. */
+    public void setRequestReadTimeoutMs(long requestReadTimeoutMs) {
+        this.requestReadTimeoutMs = requestReadTimeoutMs;
+    }
+
+    public void setAuditLog(AuditLog auditLog) {
+        this.auditLog = auditLog;
+    }
+
     public void start() throws Exception {
         camelContext.addStartupListener(new StartupListener() {
             @Override
-            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws Exception {
                 install(VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port)));
             }
         });
     }
 
-    private void install(Router router) {
-        String shuttingDown = "{\"detail\":\"The AI gateway is shutting down; try again\"}";
+    /** Closes the listener; platform-http closes the server it had started itself. */
+    public void stop() throws Exception {
+        if (server != null) {
+            await(server.close());
+            server = null;
+        }
+    }
+
+    private void install(VertxPlatformHttpRouter router) throws Exception {
+        RequestReadDeadline deadline = new RequestReadDeadline(router.vertx(), requestReadTimeoutMs);
         router.route().order(Integer.MIN_VALUE).handler(request -> {
             long arrived = System.nanoTime();
             request.addHeadersEndHandler(headers -> request.response()
                     .putHeader("X-Process-Time", seconds(System.nanoTime() - arrived)));
+            deadline.requestArrived(request);
             if (!camelContext.isStopping()) {
                 request.next();
                 return;
@@ -71,38 +111,77 @@ public class ListenerReplies implements CamelContextAware {
             if (request.request().version() != HttpVersion.HTTP_2) {
                 request.response().putHeader("Connection", "close");
             }
-            request.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(shuttingDown);
+            reply(request.request(), 503, SHUTTING_DOWN);
         });
-        String body = "{\"detail\":\"Request body is larger than " + maxBodySize + " bytes\"}";
-        // after every route: nothing served the request (platform-http's router is mounted under the server's, whose
-        // 404 and 405 answers it cannot change)
-        router.route().last().handler(unserved -> {
-            String allowed = allowedMethods(router, unserved.normalizedPath());
-            if (allowed.isEmpty()) {
-                reply(unserved, 404, "{\"detail\":\"Not Found\"}");
-            } else {
-                unserved.response().putHeader("Allow", allowed);
-                reply(unserved, 405, "{\"detail\":\"Method Not Allowed\"}");
-            }
-        });
+        String tooLarge = "Request body is larger than " + maxBodySize + " bytes";
         router.route().failureHandler(failed -> {
             if (failed.statusCode() != 413 || failed.response().headWritten()) {
                 failed.next();
                 return;
             }
-            failed.response().setStatusCode(413).putHeader("Content-Type", "application/json").end(body);
+            reply(failed.request(), 413, tooLarge);
         });
+        router.errorHandler(404, missing -> reply(missing.request(), 404, "Not Found"));
+        router.errorHandler(405, wrong -> {
+            wrong.response().putHeader("Allow", allowedMethods(router, wrong.normalizedPath()));
+            reply(wrong.request(), 405, "Method Not Allowed");
+        });
+
+        // no h2c: GitLab speaks HTTP/1.1, and with h2c Vert.x sets a connection up only once its first bytes tell
+        // which protocol it speaks, so one that sends nothing would escape the deadline
+        HttpServer replacement = router.vertx().createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+                .connectionHandler(deadline::opened)
+                .invalidRequestHandler(this::invalidRequest)
+                .requestHandler(router);
+        await(router.getServer().getServer().close());
+        listen(replacement);
+        server = replacement;
+    }
+
+    /** Vert.x reports the old server closed a moment before its socket is released: the port may still be taken. */
+    private void listen(HttpServer replacement) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                await(replacement.listen(port, host));
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof BindException) || attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Vert.x could not read the request: its line or headers are too long, or it is no valid HTTP. */
+    private void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        String problem = cause instanceof TooLongFrameException && cause.getMessage() != null ? cause.getMessage() : "";
+        int status = problem.startsWith("An HTTP line is larger") ? 414
+                : problem.startsWith("HTTP header is larger") ? 431 : 400;
+        String detail = switch (status) {
+            case 414 -> "Request line is too long";
+            case 431 -> "Request headers are too large";
+            default -> "Bad Request";
+        };
+        request.response().putHeader("Connection", "close");
+        reply(request, status, detail).onComplete(sent -> request.connection().close());
+    }
+
+    private Future<Void> reply(HttpServerRequest request, int status, String detail) {
+        String correlationId = RequestContext.correlationId(request.getHeader("X-Request-ID"));
+        if (auditLog != null) {
+            auditLog.recordListenerReply(RequestContext.record(request), correlationId, status, detail);
+        }
+        return request.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("X-Request-ID", correlationId)
+                .end(new JsonObject().put("detail", detail).encode());
     }
 
     /** Seconds as GitLab's gateway writes them in {@code X-Process-Time} (a plain decimal, never 1.2E-4). */
     static String seconds(long nanos) {
         return BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
-    }
-
-    private static void reply(RoutingContext request, int status, String body) {
-        request.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .putHeader("X-Request-ID", RequestContext.correlationId(request.request().getHeader("X-Request-ID")))
-                .end(body);
     }
 
     /** The methods of the routes serving {@code path}, e.g. {@code GET} for /monitoring/healthz. */
@@ -112,5 +191,9 @@ public class ListenerReplies implements CamelContextAware {
                         ? route.getPath().equals(path) : path.startsWith(route.getPath())))
                 .flatMap(route -> route.methods() == null ? Stream.empty() : route.methods().stream())
                 .map(HttpMethod::name).distinct().sorted().collect(Collectors.joining(", "));
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }

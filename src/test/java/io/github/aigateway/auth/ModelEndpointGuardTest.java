@@ -25,6 +25,7 @@ class ModelEndpointGuardTest {
             "gpu.example.com", "203.0.113.7",
             "rebind.example.com", "169.254.169.254",
             "v6-metadata.example.com", "fd00:ec2::254",
+            "nat64-metadata.example.com", "64:ff9b:1::a9fe:a9fe",
             "gpu.example.com.evil.test", "198.51.100.9",
             "localhost", "127.0.0.1");
 
@@ -44,7 +45,19 @@ class ModelEndpointGuardTest {
         "http://[fe80::1]:8000/v1               | fe80:0:0:0:0:0:0:1",
         "http://100.100.100.200/v1              | 100.100.100.200",
         "http://rebind.example.com/v1           | 169.254.169.254",
-        "http://v6-metadata.example.com/v1      | fd00:ec2:0:0:0:0:0:254"})
+        "http://v6-metadata.example.com/v1      | fd00:ec2:0:0:0:0:0:254",
+        "http://[::ffff:0:169.254.169.254]/v1   | 0:0:0:0:ffff:0:a9fe:a9fe",
+        "http://[64:ff9b:1::a9fe:a9fe]/v1       | 64:ff9b:1:0:0:0:a9fe:a9fe",
+        "http://[64:ff9b:1:a9fe:a9:fe00::]/v1   | 64:ff9b:1:a9fe:a9:fe00:0:0",
+        "http://[64:ff9b:1:fe:a9:fea9::]/v1     | 64:ff9b:1:fe:a9:fea9:0:0",
+        "http://[64:ff9b:1:0:a9:fea9:fe00:0]/v1 | 64:ff9b:1:0:a9:fea9:fe00:0",
+        "http://[2002:a9fe:a9fe::1]/v1          | 2002:a9fe:a9fe:0:0:0:0:1",
+        "http://[2002:6464:64c8::]/v1           | 2002:6464:64c8:0:0:0:0:0",
+        "http://[2001:0:a9fe:a9fe::1]/v1        | 2001:0:a9fe:a9fe:0:0:0:1",
+        "http://[2001:0:4136:e378:8000:63bf:5601:5601]/v1 | 2001:0:4136:e378:8000:63bf:5601:5601",
+        "http://[fd00::5efe:a9fe:a9fe]/v1       | fd00:0:0:0:0:5efe:a9fe:a9fe",
+        "http://[fd00::200:5efe:a9fe:a9fe]/v1   | fd00:0:0:0:200:5efe:a9fe:a9fe",
+        "http://nat64-metadata.example.com/v1   | 64:ff9b:1:0:0:0:a9fe:a9fe"})
     void link_local_and_metadata_addresses_are_refused_in_any_spelling(String endpoint, String address) {
         assertThatThrownBy(() -> guard.requireSafe(callTo(endpoint)))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
@@ -66,7 +79,8 @@ class ModelEndpointGuardTest {
     @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1:8000/v1", "http://localhost:8000/v1", "http://[::1]:8000/v1",
         "http://10.1.2.3:8000/v1", "http://192.168.1.20/v1", "http://172.16.0.9/v1", "http://vllm.internal:8000/v1",
-        "https://gpu.example.com/v1"})
+        "https://gpu.example.com/v1", "http://[64:ff9b::a00:5]/v1", "http://[64:ff9b:1::a00:5]/v1",
+        "http://[2002:a00:5::1]/v1", "http://[::ffff:0:10.0.0.5]/v1", "http://[2001:db8::1]/v1"})
     void private_networks_loopback_and_public_hosts_are_allowed_by_default(String endpoint) {
         assertThatCode(() -> guard.requireSafe(callTo(endpoint))).doesNotThrowAnyException();
     }

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -27,6 +29,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tokens verified before are remembered, but never past a change of GitLab's keys or with another signature. */
 class TokenVerifierTest {
@@ -81,6 +85,63 @@ class TokenVerifierTest {
         assertThat(forged.substring(0, forged.lastIndexOf('.'))).isEqualTo(genuine.substring(0, genuine.lastIndexOf('.')));
         assertThatThrownBy(() -> verifier.verify(forged)).isInstanceOf(AuthenticationException.class);
         assertThat(verifier.verify(genuine).getSubject()).isEqualTo("instance");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\"exp\":null", "\"exp\":\"4102444800\"", "\"exp\":true", "\"exp\":[4102444800]",
+        "\"exp\":4102444800,\"nbf\":null", "\"exp\":4102444800,\"nbf\":\"0\"",
+        "\"exp\":4102444800,\"iat\":null", "\"exp\":4102444800,\"iat\":{}"})
+    void a_time_claim_that_is_not_a_number_is_refused(String times) throws Exception {
+        String signed = signedPayload("{\"sub\":\"instance\",\"aud\":\"gitlab-ai-gateway\"," + times + "}");
+
+        assertThatThrownBy(() -> verifier.verify(signed)).isInstanceOf(AuthenticationException.class);
+    }
+
+    @Test
+    void numeric_times_verify() throws Exception {
+        String signed = signedPayload("{\"sub\":\"instance\",\"aud\":\"gitlab-ai-gateway\",\"exp\":4102444800,"
+                + "\"nbf\":0,\"iat\":1700000000}");
+
+        assertThat(verifier.verify(signed).getSubject()).isEqualTo("instance");
+    }
+
+    @Test
+    void only_the_canonical_base64url_spelling_of_a_token_verifies() throws Exception {
+        String genuine = tokenWithUrlSafeSignature();
+        String[] parts = genuine.split("\\.");
+        String standardBase64 = parts[2].replace('-', '+').replace('_', '/');
+        // 256 signature bytes end in a character with four unused bits, zero in the canonical spelling
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = parts[2].charAt(parts[2].length() - 1);
+        String unusedBitsSet = genuine.substring(0, genuine.length() - 1) + alphabet.charAt(alphabet.indexOf(last) + 1);
+
+        assertThat(verifier.verify(genuine).getSubject()).isEqualTo("instance");
+        for (String spelling : List.of(genuine + "=", genuine + "==", parts[0] + "=." + parts[1] + "." + parts[2],
+                parts[0] + "." + parts[1] + "." + standardBase64, genuine + "!", genuine + " x", genuine + ".",
+                genuine + "." + parts[2], parts[0] + ".." + parts[1] + "." + parts[2], " " + genuine,
+                parts[0] + "." + parts[1] + "\n." + parts[2], unusedBitsSet)) {
+            assertThatThrownBy(() -> verifier.verify(spelling)).as(spelling).isInstanceOf(AuthenticationException.class);
+        }
+    }
+
+    /** A token whose signature holds {@code -} or {@code _}, so that it has a standard-base64 spelling too. */
+    private String tokenWithUrlSafeSignature() throws Exception {
+        for (int n = 0; ; n++) {
+            String token = signedPayload("{\"sub\":\"instance\",\"aud\":\"gitlab-ai-gateway\",\"exp\":4102444800,"
+                    + "\"jti\":\"" + n + "\"}");
+            String signature = token.substring(token.lastIndexOf('.') + 1);
+            if (signature.contains("-") || signature.contains("_")) {
+                return token;
+            }
+        }
+    }
+
+    /** Signs a payload written by hand, so it can hold what a claims builder would never write. */
+    private String signedPayload(String payloadJson) throws JOSEException {
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(first.getKeyID()).build(),
+                new Payload(payloadJson));
+        jws.sign(new RSASSASigner(first));
+        return jws.serialize();
     }
 
     private void publish(RSAKey key) {
