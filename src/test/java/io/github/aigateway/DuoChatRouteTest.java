@@ -212,10 +212,10 @@ class DuoChatRouteTest {
 
     @Test
     void refuses_chat_with_a_family_the_catalog_does_not_let_chat() {
-        HttpResponse<String> response = gateway.post("/v2/chat/agent", chatBody18("codestral", "", "[]"));
+        HttpResponse<String> response = gateway.post("/v2/chat/agent", chatBody18("deepseekcoder", "", "[]"));
 
         assertThat(response.statusCode()).isEqualTo(422);
-        assertThat(response.body()).isEqualTo("{\"detail\":\"Model family 'codestral' does not support chat:"
+        assertThat(response.body()).isEqualTo("{\"detail\":\"Model family 'deepseekcoder' does not support chat:"
                 + " the model catalog has no chat prompt for it\"}");
         assertThat(model.requestBodies()).isEmpty();
     }
