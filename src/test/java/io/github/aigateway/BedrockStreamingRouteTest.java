@@ -123,6 +123,35 @@ class BedrockStreamingRouteTest {
     }
 
     @Test
+    void llama_chats_and_its_tool_choice_ends_where_it_would_have_stopped() {
+        // Bedrock's Llama API takes no stop sequences: the model goes on to invent the tool's result
+        BEDROCK.streams(
+                "{\"generation\":\"Thought: I need the issue.\\nAction: issue_reader\\n\",\"prompt_token_count\":412,"
+                    + "\"generation_token_count\":9,\"stop_reason\":null}",
+                "{\"generation\":\"Action Input: #12\\nObservation: The issue says\",\"prompt_token_count\":null,"
+                    + "\"generation_token_count\":17,\"stop_reason\":\"stop\",\"amazon-bedrock-invocationMetrics\":"
+                    + "{\"inputTokenCount\":412,\"outputTokenCount\":17,\"invocationLatency\":900,\"firstByteLatency\":200}}");
+        BEDROCK.clientSawFirstToken();
+
+        HttpResponse<String> response = gateway.post("/v2/chat/agent", """
+                {"messages": [{"role": "user", "content": "Summarize issue #12", "context": null,
+                               "current_file": null, "additional_context": []}],
+                 "model_metadata": {"endpoint": "http://bedrock.invalid", "name": "llama3", "provider": "openai",
+                                    "identifier": "bedrock/us.meta.llama3-3-70b-instruct-v1:0"},
+                 "unavailable_resources": []}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"type\":\"action\",\"data\":{\"thought\":\"I need the issue.\","
+                + "\"tool\":\"issue_reader\",\"tool_input\":\"#12\"}}\n");
+        FakeBedrock.Received sent = BEDROCK.onlyRequest();
+        assertThat(sent.signatureProblem()).isNull();
+        assertThat(sent.rawPath()).isEqualTo("/model/us.meta.llama3-3-70b-instruct-v1%3A0/invoke-with-response-stream");
+        assertThat(sent.body()).startsWith("{\"prompt\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>")
+                .contains("<|eot_id|><|start_header_id|>user<|end_header_id|>\\n\\nQuestion: Summarize issue #12<|eot_id|>")
+                .endsWith("<|start_header_id|>assistant<|end_header_id|>\\n\\n\",\"max_gen_len\":2048,\"temperature\":0.1}");
+    }
+
+    @Test
     void a_stream_bedrock_keeps_throttling_before_it_starts_is_429_with_retry_after() {
         BEDROCK.fails(429, "ThrottlingException", "Too many requests, please wait before trying again.");
 

@@ -21,6 +21,7 @@ public final class ReactOutputParser {
     }
 
     private static final String FINAL_ANSWER = "Final Answer:";
+    private static final String OBSERVATION = "Observation:";
     private static final Pattern ACTION = Pattern.compile(
             "(?s)^(?:\\s*Thought:)?\\s*(.*?)\\s*Action:\\s*(.*?)\\s*Action Input:\\s*(.*?)\\s*$");
 
@@ -57,6 +58,11 @@ public final class ReactOutputParser {
             return;
         }
         String text = output.toString();
+        // a model that cannot be given stop sequences (Llama on Bedrock) may go on to invent the tool's result
+        int observation = text.indexOf(OBSERVATION);
+        if (observation >= 0) {
+            text = text.substring(0, observation);
+        }
         Matcher action = ACTION.matcher(text);
         if (action.matches() && tools.contains(action.group(2).strip())) {
             events.action(unescape(action.group(1)), action.group(2).strip(), unescape(action.group(3)));
