@@ -25,6 +25,8 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Azure OpenAI deployments behind the shared OpenAI-compatible template, with WireMock as Azure and as Entra ID. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
@@ -80,7 +82,7 @@ class AzureOpenAiRouteTest {
         assertThat(sent.getHeader("api-key")).isEqualTo("azure-key-1");
         assertThat(sent.containsHeader("Authorization")).isFalse();
         // the same prompt as for GPT served by vLLM, addressed to the deployment
-        ObjectNode expected = (ObjectNode) JSON.readTree(GoldenFiles.expected("code_generations/gpt.json", ""))
+        ObjectNode expected = (ObjectNode) JSON.readTree(GoldenFiles.read("code_generations/gpt.json"))
                 .path("vllm_request");
         expected.put("model", "gpt-4o-prod");
         assertThat(JSON.readTree(sent.getBodyAsString())).isEqualTo(expected);
@@ -98,6 +100,84 @@ class AzureOpenAiRouteTest {
         assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(512);
         assertThat(sent.has("max_tokens")).isFalse();
         assertThat(sent.has("temperature")).isFalse();
+    }
+
+    /**
+     * GitLab 18.9's GPT rows complete code on Azure: the GPT completion prompt addressed to the deployment, with
+     * GPT-5-class deployments getting {@code max_completion_tokens} and GitLab's temperature (1 for 5.1 and 5.2,
+     * none for the others), which Azure requires of them.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(nullValues = "none", value = {
+        "gpt-4-turbo, max_tokens, 0.0",
+        "gpt-4o, max_tokens, 0.0",
+        "gpt-4o-mini, max_tokens, 0.0",
+        "gpt-5, max_completion_tokens, none",
+        "gpt-5-mini, max_completion_tokens, none",
+        "gpt-5-codex, max_completion_tokens, none",
+        "gpt-5.1, max_completion_tokens, 1.0",
+        "gpt-5.2, max_completion_tokens, 1.0"})
+    void completes_code_with_each_gpt_deployment_of_gitlab_18(String deployment, String maxTokensField,
+                                                             Double temperature) throws Exception {
+        String path = "/openai/deployments/" + deployment + "/chat/completions";
+        azure.stubFor(post(urlPathEqualTo(path)).willReturn(okJson("""
+                {"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"return a + b"}}],
+                 "usage":{"prompt_tokens":21,"completion_tokens":4,"total_tokens":25}}""")));
+
+        HttpResponse<String> response = gateway.post("/v2/code/completions", """
+                {"current_file": {"file_name": "calc.py", "language_identifier": "python",
+                  "content_above_cursor": "def add(a, b):\\n    ", "content_below_cursor": "\\n\\nprint(add(1, 2))\\n"},
+                 "model_provider": "litellm", "prompt_version": 2, "prompt": null, "stream": false,
+                 "model_endpoint": "http://127.0.0.1:%d", "model_name": "gpt", "model_identifier": "azure/%s",
+                 "model_api_key": "k"}""".formatted(azure.getPort(), deployment));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).path("choices").path(0).path("text").asText()).isEqualTo("return a + b");
+        // the GPT completion prompt of the golden file, as the catalog adapts it to the deployment
+        ObjectNode expected = (ObjectNode) JSON.readTree(GoldenFiles.read("code_completions/gpt.gpt-oss-120b.json"))
+                .path("vllm_request");
+        expected.put("model", deployment);
+        expected.remove("max_tokens");
+        expected.remove("temperature");
+        expected.put(maxTokensField, 64);
+        if (temperature != null) {
+            expected.put("temperature", temperature);
+        }
+        List<LoggedRequest> sent = azure.findAll(postRequestedFor(urlPathEqualTo(path)));
+        assertThat(sent).hasSize(1);
+        assertThat(JSON.readTree(sent.get(0).getBodyAsString())).isEqualTo(expected);
+    }
+
+    @Test
+    void chats_with_a_gpt_5_1_deployment_on_gitlabs_terms() throws Exception {
+        try (ScriptedStreamingModel model = new ScriptedStreamingModel().azureFilterResultsFirst()) {
+            model.clientSawFirstToken();
+            model.tokens("Thought: I know this.\nFinal Answer: Run", " git rebase main.");
+
+            HttpResponse<String> response = gateway.post("/v2/chat/agent", """
+                    {"messages": [{"role": "user", "content": "How do I rebase?", "context": null,
+                                   "current_file": null, "additional_context": []}],
+                     "model_metadata": {"api_key": "k", "endpoint": "%s", "name": "gpt", "provider": "openai",
+                                        "identifier": "azure/gpt-5.1"},
+                     "unavailable_resources": []}""".formatted(model.base()));
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("{\"type\": \"final_answer_delta\", \"data\": {\"text\": \"Run\"}}\n"
+                    + "{\"type\": \"final_answer_delta\", \"data\": {\"text\": \" git rebase main.\"}}\n");
+            assertThat(model.requestPaths())
+                    .containsExactly("/openai/deployments/gpt-5.1/chat/completions?api-version=2024-10-21");
+            JsonNode sent = JSON.readTree(model.requestBodies().get(0));
+            assertThat(sent.path("model").asText()).isEqualTo("gpt-5.1");
+            assertThat(sent.path("max_completion_tokens").asInt()).isEqualTo(2048);
+            assertThat(sent.has("max_tokens")).isFalse();
+            assertThat(sent.path("temperature").asDouble()).isEqualTo(1.0);
+            assertThat(sent.path("stop")).containsExactly(JSON.getNodeFactory().textNode("Observation:"));
+            assertThat(sent.path("messages")).extracting(m -> m.path("role").asText()).containsExactly("system", "user");
+            // GitLab's gateway has no GPT chat prompt and uses its Mistral-style one: so does the catalog
+            assertThat(sent.path("messages").path(0).path("content").asText())
+                    .contains("Tools GitLab can run for you:\n- issue_reader: Reads a GitLab issue.");
+            assertThat(sent.path("messages").path(1).path("content").asText()).isEqualTo("Question: How do I rebase?");
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.aigateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
@@ -171,15 +172,78 @@ class BedrockRouteTest {
         assertThat(BEDROCK.received()).isEmpty();
     }
 
+    /** GitLab 18.9's Claude rows complete code, by model id or by region or global inference profile. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "anthropic.claude-sonnet-4-20250514-v1:0",
+        "us.anthropic.claude-sonnet-4-20250514-v1:0",
+        "eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "apac.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "global.anthropic.claude-opus-4-5-20251101-v1:0"})
+    void claude_4_completes_code_through_the_messages_api(String modelId) throws Exception {
+        BEDROCK.answers("{\"content\":[{\"type\":\"text\",\"text\":\"return a + b\"}],"
+                + "\"usage\":{\"input_tokens\":40,\"output_tokens\":5}}");
+
+        HttpResponse<String> response = gateway.post("/v2/code/completions", """
+                {"current_file": {"file_name": "calc.py", "language_identifier": "python",
+                  "content_above_cursor": "def add(a, b):\\n    ", "content_below_cursor": "\\n\\nprint(add(1, 2))\\n"},
+                 "model_provider": "litellm", "prompt_version": 2, "prompt": null, "stream": false,
+                 "model_endpoint": "http://bedrock.invalid", "model_name": "claude_3", "model_identifier": "bedrock/%s"}
+                """.formatted(modelId));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        FakeBedrock.Received sent = BEDROCK.onlyRequest();
+        assertThat(sent.signatureProblem()).isNull();
+        assertThat(sent.rawPath()).isEqualTo("/model/" + modelId.replace(":", "%3A") + "/invoke");
+        // the Claude completion prompt of the golden file, in the Messages API
+        JsonNode prompt = JSON.readTree(GoldenFiles.read("code_completions/claude_3.json")).path("vllm_request");
+        assertThat(sent.body()).isEqualTo("{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":128,"
+                + "\"system\":" + prompt.path("messages").path(0).path("content") + ",\"messages\":[{\"role\":\"user\","
+                + "\"content\":" + prompt.path("messages").path(1).path("content") + "}],\"temperature\":0.0}");
+        JsonNode answer = JSON.readTree(response.body());
+        assertThat(answer.path("choices").path(0).path("text").asText()).isEqualTo("return a + b");
+        assertThat(answer.path("model").path("name").asText()).isEqualTo("Claude 3 Code Completions");
+        assertThat(answer.path("model").path("tokens_consumption_metadata").path("output_tokens").asInt()).isEqualTo(5);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"us.meta.llama3-3-70b-instruct-v1:0", "meta.llama3-1-70b-instruct-v1:0"})
+    void llama_generates_code_from_llama_3s_chat_template(String modelId) throws Exception {
+        BEDROCK.answers("{\"generation\":\"    return a + b\",\"prompt_token_count\":61,"
+                + "\"generation_token_count\":7,\"stop_reason\":\"stop\"}");
+
+        HttpResponse<String> response = gateway.post("/v2/code/generations",
+                generation("llama3", "bedrock/" + modelId, false));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        FakeBedrock.Received sent = BEDROCK.onlyRequest();
+        assertThat(sent.signatureProblem()).isNull();
+        assertThat(sent.rawPath()).isEqualTo("/model/" + modelId.replace(":", "%3A") + "/invoke");
+        assertThat(sent.body()).isEqualTo("{\"prompt\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>"
+                + "\\n\\nYou write python code for a developer, straight into their editor at the cursor. Follow their"
+                + " instruction and fit the code around the cursor: same style, same indentation, no code that is already"
+                + " there.\\nAnswer with the new code only: no explanation and no markdown fences.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\\n\\nThe file calc.py, up to the cursor:\\n# add two numbers"
+                + "\\ndef add(a, b):\\n\\nInstruction: Generate the function body<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\\n\\n\",\"max_gen_len\":512,\"temperature\":0.3}");
+        assertThat(withoutClock(response.body())).isEqualTo("{\"id\":\"id\",\"model\":{\"engine\":\"agent\","
+                + "\"name\":\"LLaMA3 Code Generations\",\"lang\":\"python\",\"tokens_consumption_metadata\":null,"
+                + "\"region\":\"us-central1\"},"
+                + "\"experiments\":[],\"object\":\"text_completion\",\"created\":0,\"choices\":[{\"text\":"
+                + "\"    return a + b\",\"index\":0,\"finish_reason\":\"length\"}],"
+                + "\"metadata\":{\"enabled_feature_flags\":[]}}");
+    }
+
     @Test
     void refuses_a_bedrock_model_whose_body_format_it_does_not_know_without_calling_bedrock() {
         HttpResponse<String> response = gateway.post("/v2/code/generations",
-                generation("llama3", "bedrock/meta.llama3-70b-instruct-v1:0", false));
+                generation("general", "bedrock/amazon.titan-text-express-v1", false));
 
         assertThat(response.statusCode()).isEqualTo(422);
-        assertThat(response.body()).isEqualTo("{\"detail\":\"Bedrock model 'meta.llama3-70b-instruct-v1:0' is not"
-                + " supported by this gateway: use an Anthropic Claude (anthropic.*) or Mistral (mistral.*) model or"
-                + " inference profile\"}");
+        assertThat(response.body()).isEqualTo("{\"detail\":\"Bedrock model 'amazon.titan-text-express-v1' is not"
+                + " supported by this gateway: use an Anthropic Claude (anthropic.*), Mistral (mistral.*) or Meta Llama 3"
+                + " (meta.llama3*) model or inference profile\"}");
         assertThat(BEDROCK.received()).isEmpty();
     }
 

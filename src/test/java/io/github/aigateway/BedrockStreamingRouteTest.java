@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Streamed answers from AWS Bedrock: GitLab gets each token as Bedrock's event stream delivers it. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
@@ -120,6 +122,72 @@ class BedrockStreamingRouteTest {
         assertThat(sent.rawPath()).isEqualTo("/model/mistral.mixtral-8x7b-instruct-v0%3A1/invoke-with-response-stream");
         assertThat(sent.body()).startsWith("{\"prompt\":\"<s>[INST] You write ruby code")
                 .endsWith("Instruction: write hello [/INST]\",\"max_tokens\":256,\"temperature\":0.95}");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "us.anthropic.claude-sonnet-4-20250514-v1:0",
+        "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        "eu.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "global.anthropic.claude-opus-4-5-20251101-v1:0"})
+    void claude_4_chats_with_claudes_react_prompt(String modelId) {
+        BEDROCK.streams(
+                "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":700,\"output_tokens\":1}}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                    + "\"text\":\"Thought: I know this.\\nFinal Answer: Run\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                    + "\"text\":\" git rebase main.\"}}",
+                "{\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":700,"
+                    + "\"outputTokenCount\":12,\"invocationLatency\":800,\"firstByteLatency\":300}}");
+        BEDROCK.clientSawFirstToken();
+
+        HttpResponse<String> response = gateway.post("/v2/chat/agent", """
+                {"messages": [{"role": "user", "content": "How do I rebase?", "context": null,
+                               "current_file": null, "additional_context": []}],
+                 "model_metadata": {"endpoint": "http://bedrock.invalid", "name": "claude_3", "provider": "openai",
+                                    "identifier": "bedrock/%s"},
+                 "unavailable_resources": []}""".formatted(modelId));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"type\": \"final_answer_delta\", \"data\": {\"text\": \"Run\"}}\n"
+                + "{\"type\": \"final_answer_delta\", \"data\": {\"text\": \" git rebase main.\"}}\n");
+        FakeBedrock.Received sent = BEDROCK.onlyRequest();
+        assertThat(sent.signatureProblem()).isNull();
+        assertThat(sent.rawPath()).isEqualTo("/model/" + modelId.replace(":", "%3A") + "/invoke-with-response-stream");
+        assertThat(sent.body()).startsWith("{\"anthropic_version\":\"bedrock-2023-05-31\",\"max_tokens\":2048,"
+                        + "\"system\":\"You are GitLab Duo Chat")
+                .contains("<tools>\\n<tool><name>issue_reader</name>")
+                .endsWith("\"messages\":[{\"role\":\"user\",\"content\":\"<question>How do I rebase?</question>\"}],"
+                        + "\"temperature\":0.1,\"stop_sequences\":[\"Observation:\"]}");
+    }
+
+    @Test
+    void llama_chats_and_its_tool_choice_ends_where_it_would_have_stopped() {
+        // Bedrock's Llama API takes no stop sequences: the model goes on to invent the tool's result
+        BEDROCK.streams(
+                "{\"generation\":\"Thought: I need the issue.\\nAction: issue_reader\\n\",\"prompt_token_count\":412,"
+                    + "\"generation_token_count\":9,\"stop_reason\":null}",
+                "{\"generation\":\"Action Input: #12\\nObservation: The issue says\",\"prompt_token_count\":null,"
+                    + "\"generation_token_count\":17,\"stop_reason\":\"stop\",\"amazon-bedrock-invocationMetrics\":"
+                    + "{\"inputTokenCount\":412,\"outputTokenCount\":17,\"invocationLatency\":900,\"firstByteLatency\":200}}");
+        BEDROCK.clientSawFirstToken();
+
+        HttpResponse<String> response = gateway.post("/v2/chat/agent", """
+                {"messages": [{"role": "user", "content": "Summarize issue #12", "context": null,
+                               "current_file": null, "additional_context": []}],
+                 "model_metadata": {"endpoint": "http://bedrock.invalid", "name": "llama3", "provider": "openai",
+                                    "identifier": "bedrock/us.meta.llama3-3-70b-instruct-v1:0"},
+                 "unavailable_resources": []}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"type\": \"action\", \"data\": {\"tool\": \"issue_reader\", "
+                + "\"tool_input\": \"#12\", \"thought\": \"I need the issue.\"}}\n");
+        FakeBedrock.Received sent = BEDROCK.onlyRequest();
+        assertThat(sent.signatureProblem()).isNull();
+        assertThat(sent.rawPath()).isEqualTo("/model/us.meta.llama3-3-70b-instruct-v1%3A0/invoke-with-response-stream");
+        assertThat(sent.body()).startsWith("{\"prompt\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>")
+                .contains("<|eot_id|><|start_header_id|>user<|end_header_id|>\\n\\nQuestion: Summarize issue #12<|eot_id|>")
+                .endsWith("<|start_header_id|>assistant<|end_header_id|>\\n\\n\",\"max_gen_len\":2048,\"temperature\":0.1}");
     }
 
     @Test

@@ -64,6 +64,25 @@ class CodeSuggestionsRouteTest {
         "llama3, custom_openai/Meta-Llama-3.1-8B-Instruct",
         "general, custom_openai/Qwen2.5-Coder-7B-Instruct"})
     void completion_prompts_each_family_as_the_catalog_says(String family, String identifier) throws Exception {
+        completes_with_the_families_prompt(family, identifier, family);
+    }
+
+    /** GitLab 18.9's supported models that complete code, each with its family's prompt under its served name. */
+    @ParameterizedTest(name = "{0} completion via {1}")
+    @CsvSource({
+        "gpt, custom_openai/openai/gpt-oss-120b, gpt.gpt-oss-120b",
+        "gpt, custom_openai/openai/gpt-oss-20b, gpt.gpt-oss-20b",
+        "mistral, custom_openai/mistralai/Mistral-Small-3.2-24B-Instruct-2506, mistral.mistral-small-24b",
+        "llama3, custom_openai/meta-llama/Meta-Llama-3-8B-Instruct, llama3.llama-3-8b",
+        "llama3, custom_openai/meta-llama/Meta-Llama-3-70B-Instruct, llama3.llama-3-70b",
+        "llama3, custom_openai/meta-llama/Llama-3.1-70B-Instruct, llama3.llama-3.1-70b",
+        "llama3, custom_openai/meta-llama/Llama-3.3-70B-Instruct, llama3.llama-3.3-70b",
+        "claude_3, custom_openai/claude-sonnet-4-5, claude_3"})
+    void completion_prompts_gitlab_18_models(String family, String identifier, String golden) throws Exception {
+        completes_with_the_families_prompt(family, identifier, golden);
+    }
+
+    private void completes_with_the_families_prompt(String family, String identifier, String golden) throws Exception {
         String body = """
                 {"current_file": {"file_name": "calc.py", "language_identifier": "python",
                   "content_above_cursor": "def add(a, b):\\n    ", "content_below_cursor": "\\n\\nprint(add(1, 2))\\n"},
@@ -74,7 +93,7 @@ class CodeSuggestionsRouteTest {
         HttpResponse<String> response = gateway.post("/v2/code/completions", body);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertGolden("code_completions/" + family + ".json", onlyVllmRequest(), response.body());
+        assertGolden("code_completions/" + golden + ".json", onlyVllmRequest(), response.body());
     }
 
     @ParameterizedTest(name = "{0} generation via {1}")
@@ -90,6 +109,20 @@ class CodeSuggestionsRouteTest {
         "llama3, custom_openai/Meta-Llama-3.1-70B-Instruct",
         "general, custom_openai/Qwen2.5-Coder-32B-Instruct"})
     void generation_prompts_each_family_as_the_catalog_says(String family, String identifier) throws Exception {
+        generates_with_the_families_prompt(family, identifier, family);
+    }
+
+    /** GitLab 18.9's supported models that generate code on vLLM, each with its family's prompt. */
+    @ParameterizedTest(name = "{0} generation via {1}")
+    @CsvSource({
+        "gpt, custom_openai/openai/gpt-oss-120b, gpt.gpt-oss-120b",
+        "mistral, custom_openai/mistralai/Mistral-Small-3.2-24B-Instruct-2506, mistral.mistral-small-24b",
+        "llama3, custom_openai/meta-llama/Llama-3.3-70B-Instruct, llama3.llama-3.3-70b"})
+    void generation_prompts_gitlab_18_models(String family, String identifier, String golden) throws Exception {
+        generates_with_the_families_prompt(family, identifier, golden);
+    }
+
+    private void generates_with_the_families_prompt(String family, String identifier, String golden) throws Exception {
         String body = """
                 {"current_file": {"file_name": "calc.py", "content_above_cursor": "# add two numbers\\ndef add(a, b):\\n",
                   "content_below_cursor": ""},
@@ -101,7 +134,7 @@ class CodeSuggestionsRouteTest {
         HttpResponse<String> response = gateway.post("/v2/code/generations", body);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertGolden("code_generations/" + family + ".json", onlyVllmRequest(), response.body());
+        assertGolden("code_generations/" + golden + ".json", onlyVllmRequest(), response.body());
     }
 
     @Test

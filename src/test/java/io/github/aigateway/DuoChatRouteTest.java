@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -15,6 +16,8 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Duo Chat's ReAct endpoint against a streaming fake vLLM: the NDJSON events GitLab dispatches on. */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
@@ -210,12 +213,52 @@ class DuoChatRouteTest {
         assertThat(JSON.readTree(events.get(1)).path("type").asText()).isEqualTo("error");
     }
 
+    /**
+     * GitLab 18.9's models that chat on vLLM: GitLab's gateway has no ReAct prompt of their own for GPT,
+     * Codestral and Mistral and prompts Llama the same way, so each gets the Mistral-style prompt of the golden file.
+     */
+    @ParameterizedTest(name = "{0} via {1}")
+    @CsvSource({
+        "codestral, mistralai/Codestral-22B-v0.1",
+        "gpt, openai/gpt-oss-120b",
+        "gpt, openai/gpt-oss-20b",
+        "mistral, mistralai/Mistral-Small-3.2-24B-Instruct-2506",
+        "llama3, meta-llama/Llama-3.1-8B-Instruct",
+        "llama3, meta-llama/Llama-3.3-70B-Instruct"})
+    void chats_with_gitlab_18_models(String family, String served) throws Exception {
+        model.clientSawFirstToken();
+        model.tokens("Thought: I can answer.\nFinal Answer: ok");
+
+        List<String> events = events(chatBody18(family, "", "[]")
+                .replace("custom_openai/Mistral-7B-Instruct-v0.3", "custom_openai/" + served));
+
+        assertThat(events).containsExactly("{\"type\": \"final_answer_delta\", \"data\": {\"text\": \"ok\"}}");
+        ObjectNode sent = (ObjectNode) JSON.readTree(model.requestBodies().get(0));
+        assertThat(sent.path("model").asText()).isEqualTo(served);
+        sent.put("model", "served model");
+        ObjectNode system = (ObjectNode) sent.path("messages").path(0);
+        system.put("content", system.path("content").asText().replaceFirst("Today is [^.]+\\.", "Today is <date>."));
+        String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(sent) + "\n";
+        assertThat(sent).isEqualTo(JSON.readTree(GoldenFiles.expected("chat/react_mistral.json", pretty)));
+    }
+
     @Test
-    void refuses_chat_with_a_family_the_catalog_does_not_let_chat() {
-        HttpResponse<String> response = gateway.post("/v2/chat/agent", chatBody18("codestral", "", "[]"));
+    void refuses_chat_with_a_model_gitlab_rates_limited_for_it() {
+        HttpResponse<String> response = gateway.post("/v2/chat/agent", chatBody18("llama3", "", "[]")
+                .replace("custom_openai/Mistral-7B-Instruct-v0.3", "custom_openai/meta-llama/Meta-Llama-3-8B-Instruct"));
 
         assertThat(response.statusCode()).isEqualTo(422);
-        assertThat(response.body()).isEqualTo("{\"detail\":\"Model family 'codestral' does not support chat:"
+        assertThat(response.body()).isEqualTo("{\"detail\":\"Model family 'llama3' ('meta-llama/Meta-Llama-3-8B-Instruct')"
+                + " does not support chat in the model catalog\"}");
+        assertThat(model.requestBodies()).isEmpty();
+    }
+
+    @Test
+    void refuses_chat_with_a_family_the_catalog_does_not_let_chat() {
+        HttpResponse<String> response = gateway.post("/v2/chat/agent", chatBody18("deepseekcoder", "", "[]"));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(response.body()).isEqualTo("{\"detail\":\"Model family 'deepseekcoder' does not support chat:"
                 + " the model catalog has no chat prompt for it\"}");
         assertThat(model.requestBodies()).isEmpty();
     }

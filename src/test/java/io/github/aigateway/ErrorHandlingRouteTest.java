@@ -48,7 +48,7 @@ class ErrorHandlingRouteTest {
 
     @ParameterizedTest(name = "{0} ({1}) may not serve code completions")
     @CsvSource({
-        "gpt, custom_openai/gpt-4o, gpt-4o",
+        "gpt, custom_openai/gpt-4, gpt-4",
         "claude_3, custom_openai/claude-3-5-sonnet-20240620, claude-3-5-sonnet-20240620",
         "mistral, custom_openai/Mistral-7B-Instruct-v0.3, Mistral-7B-Instruct-v0.3",
         "codegemma, custom_openai/codegemma-7b-it, codegemma-7b-it"})

@@ -29,8 +29,9 @@ import software.amazon.eventstream.HeaderValue;
 import software.amazon.eventstream.Message;
 
 /**
- * A Bedrock Runtime on loopback that only answers correctly signed calls: it recomputes the SigV4
- * signature of each request with the test's secret key (credential scope {@code <date>/<region>/bedrock/aws4_request})
+ * A Bedrock Runtime on loopback that only answers correctly signed calls (or, when told, a Bedrock API key): it
+ * recomputes the SigV4 signature of each request with the test's secret key (credential scope
+ * {@code <date>/<region>/bedrock/aws4_request})
  * and refuses anything else with {@code InvalidSignatureException}. It answers InvokeModel with the JSON
  * a test scripts, and InvokeModelWithResponseStream in Bedrock's binary event-stream encoding, holding
  * the stream after a chunk until the test has seen that chunk's text come out of the gateway, so a gateway
@@ -69,6 +70,7 @@ final class FakeBedrock implements AutoCloseable {
     private volatile AfterChunks afterChunks = AfterChunks.END;
     private volatile CountDownLatch released = new CountDownLatch(1);
     private volatile CountDownLatch closedByClient = new CountDownLatch(1);
+    private volatile String apiKey;
 
     /** What a stream does once its chunks are sent. */
     private enum AfterChunks { END, STALL, PING }
@@ -102,6 +104,11 @@ final class FakeBedrock implements AutoCloseable {
         holdAfterChunk = 0;
         streamExceptionAfterHold = null;
         finished = false;
+    }
+
+    /** Also accepts calls that carry this Bedrock API key as {@code Authorization: Bearer}; null for SigV4 only. */
+    void acceptsApiKey(String key) {
+        this.apiKey = key;
     }
 
     /** InvokeModel answers 200 with this model JSON. */
@@ -331,6 +338,9 @@ final class FakeBedrock implements AutoCloseable {
         String authorization = headers.get("authorization");
         if (authorization == null) {
             return "no Authorization header";
+        }
+        if (apiKey != null && authorization.equals("Bearer " + apiKey)) {
+            return null;
         }
         Matcher auth = AUTHORIZATION.matcher(authorization);
         if (!auth.matches()) {

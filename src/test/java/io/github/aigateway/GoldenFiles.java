@@ -17,6 +17,15 @@ final class GoldenFiles {
     private GoldenFiles() {
     }
 
+    /** A golden file another test writes, read as it is (never rewritten, even with {@code golden.update}). */
+    static String read(String name) {
+        try {
+            return Files.readString(ROOT.resolve(name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("missing golden file " + ROOT.resolve(name), e);
+        }
+    }
+
     static String expected(String name, String actual) {
         Path file = ROOT.resolve(name);
         try {

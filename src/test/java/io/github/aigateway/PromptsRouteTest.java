@@ -195,11 +195,11 @@ class PromptsRouteTest {
     void refuses_a_prompt_the_family_has_no_template_for() {
         HttpResponse<String> response = gateway.post("/v1/prompts/chat/explain_code", """
                 {"inputs": {"selected_text": "x"}, "model_metadata": %s}"""
-                .formatted(metadata("codestral", "custom_openai/Codestral-22B-v0.1")));
+                .formatted(metadata("deepseekcoder", "custom_openai/deepseek-coder-33b-instruct")));
 
         assertThat(response.statusCode()).isEqualTo(422);
-        assertThat(response.body())
-                .isEqualTo("{\"detail\":\"Prompt 'chat/explain_code' is not available for model family 'codestral'\"}");
+        assertThat(response.body()).isEqualTo(
+                "{\"detail\":\"Prompt 'chat/explain_code' is not available for model family 'deepseekcoder'\"}");
     }
 
     @Test

@@ -123,10 +123,48 @@ public enum BedrockFormat {
         String streamedText(JsonNode chunk) {
             return text(chunk);
         }
+    },
+
+    /**
+     * Meta Llama 3.x: one {@code prompt} in Llama 3's chat template, {@code max_gen_len}, {@code temperature};
+     * text in {@code generation}. Bedrock's Llama API takes no stop sequences (the chat parser ends a tool
+     * choice at {@code Observation:} itself) and {@code top_p} keeps Bedrock's default, as GitLab sends none.
+     */
+    LLAMA_3 {
+        @Override
+        String requestBody(ModelCall call) {
+            ObjectNode body = OpenAiChat.JSON.createObjectNode();
+            body.put("prompt", llama3Prompt(call.messages()));
+            body.put("max_gen_len", call.maxTokens());
+            body.put("temperature", call.temperature());
+            return Json.write(body);
+        }
+
+        @Override
+        String text(JsonNode answer) {
+            return answer.path("generation").asText("");
+        }
+
+        @Override
+        boolean isAnswer(JsonNode answer) {
+            return answer.path("generation").isTextual();
+        }
+
+        @Override
+        ModelUsage usage(JsonNode answer) {
+            return new ModelUsage(answer.path("prompt_token_count").asInt(-1),
+                    answer.path("generation_token_count").asInt(-1));
+        }
+
+        @Override
+        String streamedText(JsonNode chunk) {
+            return text(chunk);
+        }
     };
 
     private static final Pattern CLAUDE = Pattern.compile("(^|[./])anthropic\\.");
     private static final Pattern MISTRAL = Pattern.compile("(^|[./])mistral\\.");
+    private static final Pattern LLAMA_3_MODEL = Pattern.compile("(^|[./])meta\\.llama3");
 
     /** The format of a Bedrock model id or inference profile id. */
     public static BedrockFormat of(String modelId) {
@@ -136,8 +174,12 @@ public enum BedrockFormat {
         if (MISTRAL.matcher(modelId).find()) {
             return MISTRAL_INSTRUCT;
         }
+        if (LLAMA_3_MODEL.matcher(modelId).find()) {
+            return LLAMA_3;
+        }
         throw new GatewayException(422, "Bedrock model '" + modelId + "' is not supported by this gateway: "
-                + "use an Anthropic Claude (anthropic.*) or Mistral (mistral.*) model or inference profile");
+                + "use an Anthropic Claude (anthropic.*), Mistral (mistral.*) or Meta Llama 3 (meta.llama3*) model"
+                + " or inference profile");
     }
 
     /** The InvokeModel body for one model call. */
@@ -174,6 +216,27 @@ public enum BedrockFormat {
             }
         }
         return text.toString();
+    }
+
+    /**
+     * Llama 3's chat template: each message under its role's header and closed by {@code <|eot_id|>}; the
+     * prompt ends with an open assistant header, after a final assistant message (a prefill) without its close.
+     */
+    private static String llama3Prompt(List<ChatMessage> messages) {
+        StringBuilder prompt = new StringBuilder("<|begin_of_text|>");
+        ChatMessage last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+        boolean prefill = last != null && last.role().equals("assistant");
+        for (ChatMessage message : messages) {
+            prompt.append("<|start_header_id|>").append(message.role()).append("<|end_header_id|>\n\n")
+                    .append(message.content());
+            if (message != last || !prefill) {
+                prompt.append("<|eot_id|>");
+            }
+        }
+        if (!prefill) {
+            prompt.append("<|start_header_id|>assistant<|end_header_id|>\n\n");
+        }
+        return prompt.toString();
     }
 
     /**

@@ -34,7 +34,7 @@ public class OpenAiChat {
         }
         body.put(options.maxTokensField(), call.maxTokens());
         if (options.sendTemperature()) {
-            body.put("temperature", call.temperature());
+            body.put("temperature", options.temperature(call.temperature()));
         }
         if (!call.stop().isEmpty()) {
             ArrayNode stop = body.putArray("stop");

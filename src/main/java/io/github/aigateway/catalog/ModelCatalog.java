@@ -27,7 +27,8 @@ public class ModelCatalog {
 
     /**
      * One approved model of a family, recognised in a served model name by {@code match}; {@code request}
-     * holds its request quirks ({@code max_tokens_field}, {@code temperature}, {@code api_version}), or is empty.
+     * holds its request quirks ({@code max_tokens_field}, {@code temperature}: {@code no} or the one value the
+     * model accepts, {@code api_version}), or is empty.
      */
     public record CatalogModel(String name, Pattern match, String status, Map<Feature, Boolean> support,
                                JsonNode request) {
@@ -114,6 +115,7 @@ public class ModelCatalog {
         Family family = families().get(model.family());
         String maxTokensField = "max_tokens";
         boolean temperature = true;
+        Double fixedTemperature = null;
         String apiVersion = azureApiVersion;
         List<JsonNode> blocks = new ArrayList<>();
         if (family != null) {
@@ -124,10 +126,17 @@ public class ModelCatalog {
         }
         for (JsonNode block : blocks) {
             maxTokensField = block.path("max_tokens_field").asText(maxTokensField);
-            temperature = block.has("temperature") ? yes(block.get("temperature")) : temperature;
+            JsonNode rule = block.get("temperature");
+            if (rule != null && rule.isNumber()) {
+                temperature = true;
+                fixedTemperature = rule.doubleValue();
+            } else if (rule != null) {
+                temperature = yes(rule);
+                fixedTemperature = null;
+            }
             apiVersion = block.path("api_version").asText(apiVersion);
         }
-        return new RequestOptions(maxTokensField, temperature, apiVersion);
+        return new RequestOptions(maxTokensField, temperature, fixedTemperature, apiVersion);
     }
 
     boolean supports(Family family, Feature feature, String servedModel) {

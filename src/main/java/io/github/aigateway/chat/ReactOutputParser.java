@@ -26,6 +26,7 @@ public final class ReactOutputParser {
 
     private static final String FINAL_ANSWER = "Final Answer:";
     private static final String END = "</message>";
+    private static final String OBSERVATION = "Observation:";
     // GitLab's patterns, over the answer wrapped as "<message>Thought: ...</message>"
     private static final Pattern THOUGHT = Pattern.compile("<message>Thought:\\s*([\\s\\S]*?)\\s*(?:Action|Final Answer):");
     private static final Pattern ACTION = Pattern.compile("Action:\\s*([\\s\\S]*?)[\\s-]*Action");
@@ -64,7 +65,10 @@ public final class ReactOutputParser {
             return;
         }
         String text = output.toString().strip();
-        String wrapped = "<message>Thought: " + OWN_THOUGHT_LABEL.matcher(text).replaceFirst("") + END;
+        // a model that cannot be given stop sequences (Llama on Bedrock) may go on to invent the tool's result
+        int observation = text.indexOf(OBSERVATION);
+        String step = observation >= 0 ? text.substring(0, observation).strip() : text;
+        String wrapped = "<message>Thought: " + OWN_THOUGHT_LABEL.matcher(step).replaceFirst("") + END;
         Matcher action = ACTION.matcher(wrapped);
         Matcher input = ACTION_INPUT.matcher(wrapped);
         if (action.find() && input.find()) {

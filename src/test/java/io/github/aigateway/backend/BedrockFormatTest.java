@@ -30,7 +30,12 @@ class BedrockFormatTest {
         "eu.anthropic.claude-3-5-sonnet-20240620-v1:0, CLAUDE_MESSAGES",
         "arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0, CLAUDE_MESSAGES",
         "mistral.mixtral-8x7b-instruct-v0:1, MISTRAL_INSTRUCT",
-        "mistral.mistral-large-2402-v1:0, MISTRAL_INSTRUCT"})
+        "mistral.mistral-large-2402-v1:0, MISTRAL_INSTRUCT",
+        "global.anthropic.claude-sonnet-4-5-20250929-v1:0, CLAUDE_MESSAGES",
+        "apac.anthropic.claude-sonnet-4-20250514-v1:0, CLAUDE_MESSAGES",
+        "meta.llama3-8b-instruct-v1:0, LLAMA_3",
+        "us.meta.llama3-1-70b-instruct-v1:0, LLAMA_3",
+        "us.meta.llama3-3-70b-instruct-v1:0, LLAMA_3"})
     void picks_the_body_format_from_the_served_model_id(String modelId, BedrockFormat format) {
         assertThat(BedrockFormat.of(modelId)).isEqualTo(format);
     }
@@ -70,6 +75,46 @@ class BedrockFormatTest {
 
         assertThat(body).isEqualTo("{\"prompt\":\"<s>[INST] Write add [/INST] def add(\",\"max_tokens\":512,"
                 + "\"temperature\":0.5}");
+    }
+
+    @Test
+    void llama_gets_llama_3s_chat_template_with_an_open_assistant_turn() {
+        String body = BedrockFormat.LLAMA_3.requestBody(call("us.meta.llama3-3-70b-instruct-v1:0", List.of(
+                new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi"),
+                new ChatMessage("assistant", "Hello!"), new ChatMessage("user", "What is 2+2?")), List.of("Observation:")));
+
+        assertThat(body).isEqualTo("{\"prompt\":\"<|begin_of_text|><|start_header_id|>system<|end_header_id|>\\n\\n"
+                + "Be brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\\n\\nHi<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\\n\\nHello!<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\\n\\nWhat is 2+2?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\\n\\n\",\"max_gen_len\":512,\"temperature\":0.5}");
+    }
+
+    @Test
+    void llama_continues_an_assistant_prefill() {
+        String body = BedrockFormat.LLAMA_3.requestBody(call("meta.llama3-8b-instruct-v1:0", List.of(
+                new ChatMessage("user", "Write add"), new ChatMessage("assistant", "<new_code>")), List.of()));
+
+        assertThat(body).isEqualTo("{\"prompt\":\"<|begin_of_text|><|start_header_id|>user<|end_header_id|>\\n\\n"
+                + "Write add<|eot_id|><|start_header_id|>assistant<|end_header_id|>\\n\\n<new_code>\","
+                + "\"max_gen_len\":512,\"temperature\":0.5}");
+    }
+
+    @Test
+    void reads_llamas_generation_and_token_counts() throws Exception {
+        JsonNode answer = json("{\"generation\":\"4\",\"prompt_token_count\":31,\"generation_token_count\":2,"
+                + "\"stop_reason\":\"stop\"}");
+        JsonNode lastChunk = json("{\"generation\":\"\",\"prompt_token_count\":null,\"generation_token_count\":2,"
+                + "\"stop_reason\":\"stop\",\"amazon-bedrock-invocationMetrics\":{\"inputTokenCount\":31,"
+                + "\"outputTokenCount\":2}}");
+
+        assertThat(BedrockFormat.LLAMA_3.isAnswer(answer)).isTrue();
+        assertThat(BedrockFormat.LLAMA_3.isAnswer(json("{\"outputs\":[]}"))).isFalse();
+        assertThat(BedrockFormat.LLAMA_3.text(answer)).isEqualTo("4");
+        assertThat(BedrockFormat.LLAMA_3.usage(answer)).isEqualTo(new ModelUsage(31, 2));
+        assertThat(BedrockFormat.LLAMA_3.streamedText(json("{\"generation\":\" four\",\"stop_reason\":null}")))
+                .isEqualTo(" four");
+        assertThat(BedrockFormat.LLAMA_3.streamedUsage(lastChunk, ModelUsage.UNKNOWN)).isEqualTo(new ModelUsage(31, 2));
     }
 
     @Test

@@ -14,14 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The shipped catalog against GitLab's approved-models table. */
+/** The shipped catalog against GitLab 18.9's supported-models table and the 17.x rows before it. */
 class ModelCatalogTest {
 
     private final ModelCatalog catalog = new ModelCatalog();
 
     @ParameterizedTest(name = "{0} serving {1}: completion {2}, generation {3}, chat {4}")
     @CsvSource({
-        "codestral, Codestral-22B-v0.1, true, true, false",
+        "codestral, Codestral-22B-v0.1, true, true, true",
+        "mistral, Mistral-Small-3.2-24B-Instruct-2506, true, true, true",
         "mistral, Mistral-7B-Instruct-v0.3, false, true, true",
         "mixtral, Mixtral-8x22B-Instruct-v0.1, false, true, true",
         "mixtral, Mixtral-8x7B-Instruct-v0.1, false, true, true",
@@ -29,6 +30,10 @@ class ModelCatalogTest {
         "mixtral, Mixtral-8x22B-v0.1, true, false, false",
         "mixtral, Mixtral-8x7B-v0.1, true, false, false",
         "claude_3, anthropic.claude-3-5-sonnet-20240620-v1:0, false, true, true",
+        "claude_3, us.anthropic.claude-sonnet-4-20250514-v1:0, true, true, true",
+        "claude_3, global.anthropic.claude-sonnet-4-5-20250929-v1:0, true, true, true",
+        "claude_3, eu.anthropic.claude-haiku-4-5-20251001-v1:0, true, true, true",
+        "claude_3, apac.anthropic.claude-opus-4-5-20251101-v1:0, true, true, true",
         "codegemma, codegemma-2b, true, false, false",
         "codegemma, codegemma-7b-it, false, true, false",
         "codegemma, codegemma-7b, true, false, false",
@@ -38,9 +43,20 @@ class ModelCatalogTest {
         "deepseekcoder, deepseek-coder-33b-base, true, false, false",
         "gpt, gpt-35-turbo, false, true, false",
         "gpt, gpt-4, false, true, false",
-        "gpt, gpt-4-turbo, false, true, false",
-        "gpt, gpt-4o, false, true, false",
-        "gpt, gpt-4o-mini, false, true, false"})
+        "gpt, gpt-4-turbo, true, true, true",
+        "gpt, gpt-4o, true, true, true",
+        "gpt, gpt-4o-mini, true, true, true",
+        "gpt, gpt-5, true, true, true",
+        "gpt, gpt-5-mini, true, true, true",
+        "gpt, gpt-5.1, true, true, true",
+        "gpt, gpt-5.2, true, true, true",
+        "gpt, openai/gpt-oss-120b, true, true, true",
+        "gpt, openai/gpt-oss-20b, true, true, true",
+        "llama3, Meta-Llama-3-8B-Instruct, true, true, false",
+        "llama3, meta-llama/Llama-3.1-8B-Instruct, true, true, true",
+        "llama3, Meta-Llama-3-70B-Instruct, true, true, false",
+        "llama3, Meta-Llama-3.1-70B-Instruct, true, true, true",
+        "llama3, us.meta.llama3-3-70b-instruct-v1:0, true, true, true"})
     void follows_the_approved_models_table(String family, String served, boolean completion, boolean generation,
                                           boolean chat) {
         ModelCatalog.Family entry = catalog.families().get(family);
@@ -52,10 +68,9 @@ class ModelCatalogTest {
 
     @ParameterizedTest(name = "{0} with an unlisted model supports what any of its models does")
     @CsvSource({
-        "mistral, Mistral-Small-3.2-24B-Instruct-2506, true, true, true",
         "mistral, Mistral-7B, true, true, true",
-        "codestral, my-codestral-finetune, true, true, false",
-        "llama3, Meta-Llama-3.1-70B-Instruct, true, true, true",
+        "codestral, my-codestral-finetune, true, true, true",
+        "llama3, my-llama-finetune, true, true, true",
         "general, Qwen2.5-Coder-32B-Instruct, true, true, true"})
     void falls_back_to_the_family(String family, String served, boolean completion, boolean generation, boolean chat) {
         ModelCatalog.Family entry = catalog.families().get(family);
@@ -86,9 +101,28 @@ class ModelCatalogTest {
         catalog.setAzureApiVersion("2024-10-21");
 
         assertThat(catalog.requestOptions(completionBy(ModelSelection.resolve("gpt", "https://r.openai.azure.com", "k", "azure/o3-mini"))))
-                .isEqualTo(new RequestOptions("max_completion_tokens", false, "2024-10-21"));
+                .isEqualTo(new RequestOptions("max_completion_tokens", false, null, "2024-10-21"));
         assertThat(catalog.requestOptions(completionBy(ModelSelection.resolve("gpt", "https://r.openai.azure.com", "k", "azure/gpt-4o"))))
-                .isEqualTo(new RequestOptions("max_tokens", true, "2024-10-21"));
+                .isEqualTo(new RequestOptions("max_tokens", true, null, "2024-10-21"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(nullValues = "null", value = {
+        "gpt-5, false, null",
+        "gpt-5-2025-08-07, false, null",
+        "gpt-5-mini, false, null",
+        "gpt-5-codex, false, null",
+        "gpt-5.1, true, 1.0",
+        "gpt-5-1-prod, true, 1.0",
+        "gpt-5.2, true, 1.0"})
+    void gives_gpt_5_class_deployments_max_completion_tokens_and_gitlabs_temperature(String deployment,
+                                                                                  boolean temperature, Double fixed) {
+        RequestOptions options = catalog.requestOptions(completionBy(
+                ModelSelection.resolve("gpt", "https://r.openai.azure.com", "k", "azure/" + deployment)));
+
+        assertThat(options.maxTokensField()).isEqualTo("max_completion_tokens");
+        assertThat(options.sendTemperature()).isEqualTo(temperature);
+        assertThat(options.fixedTemperature()).isEqualTo(fixed);
     }
 
     @Test
@@ -112,7 +146,7 @@ class ModelCatalogTest {
 
     @Test
     void lets_an_integrator_allow_an_unsupported_pair() {
-        ModelSelection gpt = ModelSelection.resolve("gpt", "http://vllm/v1", null, "gpt-4o");
+        ModelSelection gpt = ModelSelection.resolve("gpt", "http://vllm/v1", null, "gpt-4");
         assertThatThrownBy(() -> catalog.requireSupport(completionBy(gpt)))
                 .isInstanceOf(GatewayException.class);
 
