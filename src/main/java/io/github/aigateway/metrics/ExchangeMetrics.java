@@ -18,13 +18,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCreatedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
-import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Records the metrics of every GitLab request in one place, from Camel's exchange events, so the routes
@@ -49,27 +46,7 @@ public class ExchangeMetrics implements CamelContextAware {
     private GatewayMetrics metrics;
     private ModelCatalog catalog;
     private CamelContext camelContext;
-    private final EventNotifierSupport notifier = new EventNotifierSupport() {
-        {
-            // only exchange events are counted; Camel creates an event object for each notifier that does not ignore it
-            setIgnoreCamelContextEvents(true);
-            setIgnoreRouteEvents(true);
-            setIgnoreServiceEvents(true);
-            setIgnoreStepEvents(true);
-            setIgnoreExchangeRedeliveryEvents(true);
-            setIgnoreExchangeAsyncProcessingStartedEvents(true);
-        }
-
-        @Override
-        public boolean isEnabled(CamelEvent event) {
-            return ExchangeMetrics.this.isEnabled(event);
-        }
-
-        @Override
-        public void notify(CamelEvent event) {
-            record(event);
-        }
-    };
+    private final ExchangeEventNotifier notifier = new ExchangeEventNotifier(this::record);
 
     public void setMetrics(GatewayMetrics metrics) {
         this.metrics = metrics;
@@ -96,13 +73,6 @@ public class ExchangeMetrics implements CamelContextAware {
     @Override
     public CamelContext getCamelContext() {
         return camelContext;
-    }
-
-    private boolean isEnabled(CamelEvent event) {
-        // Camel times a send (and then reports ExchangeSentEvent) only when a notifier takes its sending event
-        return event instanceof ExchangeCreatedEvent || event instanceof ExchangeCompletedEvent
-                || event instanceof ExchangeFailedEvent || event instanceof ExchangeSendingEvent
-                || event instanceof ExchangeSentEvent;
     }
 
     private void record(CamelEvent event) {

@@ -5,6 +5,7 @@ import io.github.aigateway.backend.ModelAnswer;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.backend.ModelEndpoints;
 import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.metrics.ExchangeEventNotifier;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -25,13 +26,10 @@ import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCreatedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,28 +75,7 @@ public class ExchangeTracing implements CamelContextAware {
     private CamelContext camelContext;
     private OpenTelemetrySdk sdk;
     private Tracer tracer;
-    private final EventNotifierSupport notifier = new EventNotifierSupport() {
-        {
-            setIgnoreCamelContextEvents(true);
-            setIgnoreRouteEvents(true);
-            setIgnoreServiceEvents(true);
-            setIgnoreStepEvents(true);
-            setIgnoreExchangeRedeliveryEvents(true);
-            setIgnoreExchangeAsyncProcessingStartedEvents(true);
-        }
-
-        @Override
-        public boolean isEnabled(CamelEvent event) {
-            return event instanceof ExchangeCreatedEvent || event instanceof ExchangeCompletedEvent
-                    || event instanceof ExchangeFailedEvent || event instanceof ExchangeSendingEvent
-                    || event instanceof ExchangeSentEvent;
-        }
-
-        @Override
-        public void notify(CamelEvent event) {
-            trace(event);
-        }
-    };
+    private final ExchangeEventNotifier notifier = new ExchangeEventNotifier(this::trace);
 
     /** {@code OTEL_EXPORTER_OTLP_ENDPOINT}; empty leaves tracing off (unless a traces endpoint of its own is set). */
     public void setOtlpEndpoint(String otlpEndpoint) {
