@@ -1,5 +1,7 @@
 package io.github.aigateway;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,8 +69,7 @@ class UpstreamConformanceTest {
                 HttpResponse<String> response = fixture.send(gateway, gitlabKey, modelEndpoint);
                 fixture.assertAnswer(response);
             }
-            List<LoggedRequest> received = model.findAll(com.github.tomakehurst.wiremock.client.WireMock
-                    .anyRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+            List<LoggedRequest> received = model.findAll(anyRequestedFor(anyUrl()));
             fixture.assertModelReceived(received);
             assertThat(fixture.source()).as("every fixture names its upstream source").isNotNull();
         } finally {

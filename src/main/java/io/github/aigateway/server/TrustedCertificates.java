@@ -46,8 +46,8 @@ public final class TrustedCertificates {
     private TrustedCertificates() {
     }
 
-    /** The variable naming the bundle, with its value, or none; does not change what the JVM trusts. */
-    public static Optional<Map.Entry<String, Path>> named(Map<String, String> env) {
+    /** The variable naming the bundle, with its value, or none. */
+    private static Optional<Map.Entry<String, Path>> named(Map<String, String> env) {
         for (String variable : VARIABLES) {
             String value = env.get(variable);
             if (value != null && !value.isBlank()) {
