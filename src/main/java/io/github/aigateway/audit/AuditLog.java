@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public class AuditLog {
 
     static final String LOGGER = "gateway.audit";
+    /** A map extension routes fill with fields for the request's record (e.g. {@code redacted: 2}). */
+    public static final String AUDIT_FIELDS = "auditFields";
     private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -113,9 +115,16 @@ public class AuditLog {
                 : Files.isDirectory(path.getParent()) && Files.isWritable(path.getParent());
     }
 
-    public void record(Exchange exchange) {
-        ObjectNode record = build(exchange);
-        AUDIT.info(formatJson ? Json.write(record) : text(record));
+    /** Queues the request's record and answers it as written, for the seam-audit-record extensions. */
+    public String record(Exchange exchange) {
+        String line = write(build(exchange));
+        AUDIT.info(line);
+        return line;
+    }
+
+    /** The record as one line: JSON, or key=value pairs. */
+    String write(ObjectNode record) {
+        return formatJson ? Json.write(record) : text(record);
     }
 
     /**
@@ -134,7 +143,7 @@ public class AuditLog {
         request.gitlabHeaders().forEach(record::put);
         record.put("error_class", "ListenerReply");
         record.put("error_message", reason);
-        AUDIT.info(formatJson ? Json.write(record) : text(record));
+        AUDIT.info(write(record));
     }
 
     ObjectNode build(Exchange exchange) {
@@ -190,6 +199,7 @@ public class AuditLog {
             record.put("error_class", cause.getClass().getSimpleName());
             record.put("error_message", SecretMasker.mask(String.valueOf(cause.getMessage()), key));
         }
+        addExtensionFields(record, exchange.getProperty(AUDIT_FIELDS, Map.class));
         if (request.verbose()) {
             if (call != null) {
                 var prompt = record.putArray("prompt");
@@ -206,6 +216,17 @@ public class AuditLog {
             }
         }
         return record;
+    }
+
+    /** Fields extension routes added; the gateway's own fields keep their values. */
+    private static void addExtensionFields(ObjectNode record, Map<?, ?> fields) {
+        if (fields != null) {
+            fields.forEach((name, value) -> {
+                if (!record.has(String.valueOf(name))) {
+                    record.set(String.valueOf(name), JSON.valueToTree(value));
+                }
+            });
+        }
     }
 
     /** Camel wraps bean failures; the wrapped exception says what happened. */
