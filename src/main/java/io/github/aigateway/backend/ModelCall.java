@@ -28,4 +28,14 @@ public record ModelCall(Feature feature, ModelSelection model, String promptName
     public String endpoint() {
         return model.endpoint();
     }
+
+    /** The same call with other messages (an extension rewrote the prompt). */
+    public ModelCall withMessages(List<ChatMessage> replaced) {
+        return new ModelCall(feature, model, promptName, List.copyOf(replaced), temperature, maxTokens, stop, stream);
+    }
+
+    /** The same call to another model (an extension pinned, shadowed or replaced the one GitLab named). */
+    public ModelCall withModel(ModelSelection replaced) {
+        return new ModelCall(feature, replaced, promptName, messages, temperature, maxTokens, stop, stream);
+    }
 }
