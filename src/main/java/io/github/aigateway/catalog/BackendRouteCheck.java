@@ -1,0 +1,57 @@
+package io.github.aigateway.catalog;
+
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Route;
+import org.apache.camel.StartupListener;
+
+/**
+ * Refuses to start unless every backend the catalog's {@code backends:} names is a route: one that consumes
+ * {@code direct:<backend>}, among the core routes or the extensions'. Checked once all routes are created and
+ * before any of them takes a request.
+ */
+public class BackendRouteCheck implements CamelContextAware {
+
+    private CamelContext camelContext;
+    private ModelCatalog catalog;
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    public void setCatalog(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public void start() throws Exception {
+        camelContext.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                Set<Endpoint> consumed = context.getRoutes().stream().map(Route::getEndpoint).collect(Collectors.toSet());
+                check(id -> consumed.contains(context.hasEndpoint("direct:" + id)));
+            }
+        });
+    }
+
+    void check(Predicate<String> isRoute) {
+        Set<String> missing = catalog.backends().ids().stream().filter(isRoute.negate())
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("The backends of " + catalog.location() + " name " + missing + ", but no route"
+                    + " consumes " + missing.stream().map(id -> "direct:" + id).collect(Collectors.joining(", "))
+                    + ": add the backend's route (routes/, or an extension in AIGW_EXTENSIONS_DIR) or remove it from"
+                    + " backends:");
+        }
+    }
+}
