@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 /**
  * The catalog's {@code backends:}: which backend serves a {@code model_identifier} prefix, as GitLab's gateway
  * picks its provider from it, and the API each backend speaks. A backend is the route that consumes
- * {@code direct:<backend>}; {@code BackendRouteCheck} refuses to start when one of them is missing.
+ * {@code direct:<backend>}; {@link CatalogStartCheck} refuses to start when one of them is missing.
  *
  * @param prefixes       identifier prefix (before the first {@code /}) → backend
  * @param defaultBackend the backend of an identifier with no prefix or one not listed, sent whole

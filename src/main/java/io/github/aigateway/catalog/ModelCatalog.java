@@ -80,7 +80,7 @@ public class ModelCatalog {
         this.environment = environment;
     }
 
-    /** Reads the catalog at start, so a catalog error (an unset {@code api_key_env:} too) stops the start. */
+    /** Reads the catalog now, so that an error in it (an unset {@code api_key_env:} too) stops the start. */
     public void start() {
         contents();
     }

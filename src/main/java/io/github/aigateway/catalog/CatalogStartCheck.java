@@ -11,11 +11,12 @@ import org.apache.camel.Route;
 import org.apache.camel.StartupListener;
 
 /**
- * Refuses to start unless every backend the catalog's {@code backends:} names is a route: one that consumes
- * {@code direct:<backend>}, among the core routes or the extensions'. Checked once all routes are created and
- * before any of them takes a request.
+ * Refuses to start unless the model catalog reads without error (every {@code api_key_env} it names is set, among
+ * others) and every backend its {@code backends:} names is a route: one that consumes {@code direct:<backend>},
+ * among the core routes or the extensions'. Checked once all routes are created and before any of them takes a
+ * request, so the start log names the error itself.
  */
-public class BackendRouteCheck implements CamelContextAware {
+public class CatalogStartCheck implements CamelContextAware {
 
     private CamelContext camelContext;
     private ModelCatalog catalog;
@@ -38,6 +39,7 @@ public class BackendRouteCheck implements CamelContextAware {
         camelContext.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                catalog.start();
                 Set<Endpoint> consumed = context.getRoutes().stream().map(Route::getEndpoint).collect(Collectors.toSet());
                 check(id -> consumed.contains(context.hasEndpoint("direct:" + id)));
             }
