@@ -152,7 +152,7 @@ class CatalogRoutingRouteTest {
         writeCatalog(catalog, "  codestral:", "    endpoint: http://127.0.0.1:16023/v1\n    api_key_env: AIGW_TEST_UNSET_KEY");
 
         assertStartFails(gateway(16029, catalog, null), catalog + ": family 'codestral' takes its key from the"
-                + " environment variable AIGW_TEST_UNSET_KEY, which is not set");
+                + " environment variable AIGW_TEST_UNSET_KEY, which is not set or empty");
     }
 
     /** The shipped catalog with lines added after anchor lines (anchor, added, anchor, added, ...). */

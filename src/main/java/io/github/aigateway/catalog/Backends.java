@@ -40,6 +40,12 @@ public record Backends(Map<String, String> prefixes, String defaultBackend, Map<
         return apis.getOrDefault(backend, Provider.OPENAI_COMPATIBLE);
     }
 
+    /** Whether the catalog names the backend. */
+    public boolean names(String backend) {
+        return backend != null
+                && (defaultBackend.equals(backend) || prefixes.containsValue(backend) || apis.containsKey(backend));
+    }
+
     /** Every backend the catalog names, sorted. */
     public Set<String> ids() {
         Set<String> ids = new TreeSet<>(prefixes.values());
@@ -54,24 +60,26 @@ public record Backends(Map<String, String> prefixes, String defaultBackend, Map<
                     + " route); copy it from the catalog the gateway ships");
         }
         Map<String, String> prefixes = new LinkedHashMap<>();
-        node.path("prefixes").fields().forEachRemaining(e -> prefixes.put(e.getKey(), id(e.getValue(), location)));
+        node.path("prefixes").fields().forEachRemaining(e -> prefixes.put(e.getKey(),
+                id(text(e.getValue()), location, "backends.prefixes." + e.getKey())));
         Map<String, Provider> apis = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = node.path("apis").fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> entry = it.next();
-            apis.put(id(entry.getKey(), location), provider(entry.getValue().asText(), location));
+            apis.put(id(entry.getKey(), location, "backends.apis"), provider(text(entry.getValue()), location));
         }
-        return new Backends(Map.copyOf(prefixes), id(node.get("default"), location), Map.copyOf(apis));
+        String defaultBackend = id(text(node.get("default")), location, "backends.default");
+        return new Backends(Map.copyOf(prefixes), defaultBackend, Map.copyOf(apis));
     }
 
-    private static String id(JsonNode value, String location) {
-        return id(value == null || !value.isTextual() ? "" : value.textValue(), location);
+    private static String text(JsonNode value) {
+        return value == null || !value.isTextual() ? "" : value.textValue();
     }
 
-    private static String id(String value, String location) {
+    private static String id(String value, String location, String key) {
         if (!isId(value)) {
-            throw new IllegalStateException(location + ": backends: '" + value + "' is not a backend id (letters,"
-                    + " digits, - and _: the route consumes direct:<backend>)");
+            throw new IllegalStateException(location + ": " + key + ": '" + value + "' is not a backend id (letters,"
+                    + " digits, - and _; its route consumes direct:<backend>)");
         }
         return value;
     }

@@ -121,7 +121,7 @@ public class ModelCatalog {
      */
     public String backend(ModelCall call) {
         String backend = call.model().backend();
-        if (!backends().ids().contains(backend)) {
+        if (!backends().names(backend)) {
             throw new GatewayException(500, "The model call names the backend '" + backend
                     + "', which the model catalog's backends do not list");
         }
@@ -285,7 +285,7 @@ public class ModelCatalog {
         Secret key = Secret.of(environment.get(variable));
         if (key == null) {
             throw new IllegalStateException(location + ": " + owner + " takes its key from the environment variable "
-                    + variable + ", which is not set");
+                    + variable + ", which is not set or empty");
         }
         return new Pin(url, key);
     }

@@ -238,7 +238,7 @@ class ModelCatalogTest {
 
         assertThatThrownBy(pinned::start).isInstanceOf(IllegalStateException.class)
                 .hasMessage(dir.resolve("models.yaml") + ": family 'codestral' takes its key from the environment"
-                        + " variable CODESTRAL_KEY, which is not set");
+                        + " variable CODESTRAL_KEY, which is not set or empty");
     }
 
     @Test
@@ -274,7 +274,7 @@ class ModelCatalogTest {
     }
 
     @Test
-    void refuses_a_catalog_without_backends_or_with_an_unknown_api(@TempDir Path dir) throws Exception {
+    void refuses_a_catalog_without_backends_or_with_an_unknown_api_or_backend_id(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("models.yaml");
         ModelCatalog custom = new ModelCatalog();
         custom.setLocation(file.toString());
@@ -286,6 +286,11 @@ class ModelCatalogTest {
         Files.writeString(file, "backends: {prefixes: {}, default: openai-compatible, apis: {vertex: gemini}}\n");
         assertThatThrownBy(custom::start)
                 .hasMessage(file + ": backends.apis: 'gemini' is not one of openai_compatible, bedrock, azure");
+
+        // a backend is a route name, never endpoint options
+        Files.writeString(file, "backends: {prefixes: {ollama: 'ollama?bridgeErrorHandler=true'}, default: x}\n");
+        assertThatThrownBy(custom::start).hasMessage(file + ": backends.prefixes.ollama: 'ollama?bridgeErrorHandler=true'"
+                + " is not a backend id (letters, digits, - and _; its route consumes direct:<backend>)");
     }
 
     @Test
