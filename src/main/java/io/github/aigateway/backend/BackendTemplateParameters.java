@@ -62,7 +62,7 @@ public class BackendTemplateParameters implements CamelContextAware {
                 });
     }
 
-    void check(Map<String, Object> parameters) {
+    private void check(Map<String, Object> parameters) {
         String backendId = String.valueOf(parameters.get("backendId"));
         if (!Backends.isId(backendId)) {
             throw refused(backendId, "backendId", "'" + backendId + "' is not a backend id (letters, digits, - and _)");

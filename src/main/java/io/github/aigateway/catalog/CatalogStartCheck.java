@@ -1,8 +1,7 @@
 package io.github.aigateway.catalog;
 
+import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -39,16 +38,16 @@ public class CatalogStartCheck implements CamelContextAware {
         camelContext.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-                catalog.start();
-                Set<Endpoint> consumed = context.getRoutes().stream().map(Route::getEndpoint).collect(Collectors.toSet());
-                check(id -> consumed.contains(context.hasEndpoint("direct:" + id)));
+                check(context);
             }
         });
     }
 
-    void check(Predicate<String> isRoute) {
-        Set<String> missing = catalog.backends().ids().stream().filter(isRoute.negate())
-                .collect(Collectors.toCollection(TreeSet::new));
+    private void check(CamelContext context) {
+        catalog.start();
+        Set<Endpoint> consumed = context.getRoutes().stream().map(Route::getEndpoint).collect(Collectors.toSet());
+        List<String> missing = catalog.backends().ids().stream()
+                .filter(id -> !consumed.contains(context.hasEndpoint("direct:" + id))).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("The backends of " + catalog.location() + " name " + missing + ", but no route"
                     + " consumes " + missing.stream().map(id -> "direct:" + id).collect(Collectors.joining(", "))
