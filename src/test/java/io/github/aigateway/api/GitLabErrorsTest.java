@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.catalog.Provider;
 import io.github.aigateway.catalog.ModelSelection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +43,8 @@ class GitLabErrorsTest {
 
     /** A /v1/prompts call: the model's failures are 421 with the status GitLab's gateway reports for each. */
     private void aPromptCall() {
-        ModelSelection model = ModelSelection.resolve("mistral", "http://vllm:8000/v1", null, "custom_openai/m");
+        ModelSelection model = new ModelSelection("mistral", Provider.OPENAI_COMPATIBLE, "openai-compatible", "m",
+                "http://vllm:8000/v1", null, "custom_openai/m");
         exchange.setProperty("modelCall", new ModelCall(Feature.PROMPTS, model, "p", List.of(), 0, 16, List.of(), false));
     }
 
