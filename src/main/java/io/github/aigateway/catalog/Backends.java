@@ -1,6 +1,7 @@
 package io.github.aigateway.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.aigateway.api.GatewayException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -28,6 +29,33 @@ public record Backends(Map<String, String> prefixes, String defaultBackend, Map<
     /** Whether the name can be a backend id: letters, digits, {@code -} and {@code _}. */
     public static boolean isId(String name) {
         return ID.matcher(name).matches();
+    }
+
+    /**
+     * The model GitLab named: its family, the backend its identifier's prefix picks (the default when the prefix is
+     * not listed), the name the backend serves it under, and GitLab's endpoint and key.
+     */
+    public ModelSelection select(String family, String endpoint, String apiKey, String identifier) {
+        if (family == null || family.isBlank()) {
+            throw new GatewayException(422, "model_name is required for self-hosted models");
+        }
+        String normalizedFamily = family.strip().toLowerCase(Locale.ROOT);
+        String backend = defaultBackend;
+        String served = normalizedFamily;
+        if (identifier != null && !identifier.isBlank()) {
+            String id = identifier.strip();
+            int slash = id.indexOf('/');
+            String prefixed = slash > 0 ? forPrefix(id.substring(0, slash)) : null;
+            // no prefix, or one the catalog does not list: vLLM often serves Hugging Face names such as org/model
+            served = prefixed == null ? id : id.substring(slash + 1);
+            backend = prefixed == null ? backend : prefixed;
+            if (served.isBlank()) {
+                throw new GatewayException(422, "model_identifier '" + id + "' names no model after its prefix");
+            }
+        }
+        Provider provider = api(backend);
+        String base = provider == Provider.BEDROCK ? null : ModelSelection.checkedEndpoint(endpoint, provider);
+        return ModelSelection.of(normalizedFamily, provider, backend, served, base, Secret.of(apiKey), identifier);
     }
 
     /** The backend of a prefix, or null when the catalog lists none for it. */

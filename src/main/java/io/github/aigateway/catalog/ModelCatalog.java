@@ -96,7 +96,7 @@ public class ModelCatalog {
 
     /** The model GitLab names, resolved with the catalog's backends (422 when GitLab's settings are unusable). */
     public ModelSelection select(String family, String endpoint, String apiKey, String identifier) {
-        return ModelSelection.resolve(family, endpoint, apiKey, identifier, backends());
+        return backends().select(family, endpoint, apiKey, identifier);
     }
 
     /**

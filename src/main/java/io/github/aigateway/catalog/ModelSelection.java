@@ -23,32 +23,15 @@ public record ModelSelection(String family, Provider provider, String backend, S
     /** vLLM without {@code --api-key} accepts any bearer token; GitLab's gateway sends this one. */
     static final String NO_KEY = "dummy_key";
 
-    static ModelSelection resolve(String family, String endpoint, String apiKey, String identifier, Backends backends) {
-        if (family == null || family.isBlank()) {
-            throw new GatewayException(422, "model_name is required for self-hosted models");
-        }
-        String normalizedFamily = family.strip().toLowerCase(Locale.ROOT);
-        String backend = backends.defaultBackend();
-        String served = normalizedFamily;
-        if (identifier != null && !identifier.isBlank()) {
-            String id = identifier.strip();
-            int slash = id.indexOf('/');
-            String prefixed = slash > 0 ? backends.forPrefix(id.substring(0, slash)) : null;
-            // no prefix, or one the catalog does not list: vLLM often serves Hugging Face names such as org/model
-            served = prefixed == null ? id : id.substring(slash + 1);
-            backend = prefixed == null ? backend : prefixed;
-            if (served.isBlank()) {
-                throw new GatewayException(422, "model_identifier '" + id + "' names no model after its prefix");
-            }
-        }
-        Provider provider = backends.api(backend);
-        String base = provider == Provider.BEDROCK ? null : checkedEndpoint(endpoint, provider);
-        return new ModelSelection(normalizedFamily, provider, backend, served, base, keyOrNone(Secret.of(apiKey), provider),
+    /** A selection with the key given, or, for an OpenAI-compatible server given none, the key GitLab sends then. */
+    public static ModelSelection of(String family, Provider provider, String backend, String servedModel,
+                                    String endpoint, Secret apiKey, String identifier) {
+        return new ModelSelection(family, provider, backend, servedModel, endpoint, keyOrNone(apiKey, provider),
                 identifier);
     }
 
     /** The same model at the endpoint the catalog pins it to, with the catalog's key (or none), never GitLab's. */
-    ModelSelection pinnedTo(String pinnedEndpoint, Secret pinnedKey) {
+    public ModelSelection pinnedTo(String pinnedEndpoint, Secret pinnedKey) {
         return new ModelSelection(family, provider, backend, servedModel, pinnedEndpoint, keyOrNone(pinnedKey, provider),
                 identifier);
     }
@@ -58,7 +41,7 @@ public record ModelSelection(String family, Provider provider, String backend, S
     }
 
     /** GitLab's {@code model_endpoint}, or the catalog's {@code endpoint:}, as the backends call it. */
-    static String checkedEndpoint(String endpoint, Provider provider) {
+    public static String checkedEndpoint(String endpoint, Provider provider) {
         if (endpoint == null || endpoint.isBlank()) {
             throw new GatewayException(422, "model_endpoint is required for "
                     + (provider == Provider.AZURE ? "Azure OpenAI" : "OpenAI-compatible (vLLM)") + " models");

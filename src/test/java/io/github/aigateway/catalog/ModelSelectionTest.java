@@ -40,10 +40,10 @@ class ModelSelectionTest {
         Backends backends = new Backends(Map.of("ollama", "ollama", "azure", "azure-eu"), "openai-compatible",
                 Map.of("azure-eu", Provider.AZURE));
 
-        ModelSelection ollama = ModelSelection.resolve("llama3", "http://ollama:11434", null, "ollama/llama3", backends);
-        ModelSelection azure = ModelSelection.resolve("gpt", "https://eu.openai.azure.com", null, "azure/gpt-4o", backends);
+        ModelSelection ollama = backends.select("llama3", "http://ollama:11434", null, "ollama/llama3");
+        ModelSelection azure = backends.select("gpt", "https://eu.openai.azure.com", null, "azure/gpt-4o");
         // a prefix the catalog does not list is part of the served name
-        ModelSelection unlisted = ModelSelection.resolve("gpt", "http://vllm/v1", null, "custom_openai/gpt-oss-20b", backends);
+        ModelSelection unlisted = backends.select("gpt", "http://vllm/v1", null, "custom_openai/gpt-oss-20b");
 
         assertThat(ollama).extracting(ModelSelection::backend, ModelSelection::provider, ModelSelection::servedModel)
                 .containsExactly("ollama", Provider.OPENAI_COMPATIBLE, "llama3");
