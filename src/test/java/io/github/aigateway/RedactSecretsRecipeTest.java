@@ -37,7 +37,8 @@ class RedactSecretsRecipeTest {
     private static final List<String> SECRETS = List.of("AKIAIOSFODNN7EXAMPLE", "ASIAY34FZKBOKMUTVV7A",
             "glpat-xK9mQ2vL8nR4tP6wZ1aB", "glrt-t1_Fq8Lm3Nx7Rv2Wy5Zb9Cd", "gldt-Hq3Xv9Lm2Np8Rt4Wz6Yb",
             "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlLXZhbHVl", "hunter2", "s3cr3t", "tk-1",
-            "tok-123", "xyz789", "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu");
+            "tok-123", "xyz789", "MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu",
+            "MHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY");
 
     private final GatewayClient gateway = new GatewayClient(16060);
     private final AuditFile audit = new AuditFile("target/redact-secrets-recipe-test/audit.log");
@@ -71,7 +72,7 @@ class RedactSecretsRecipeTest {
                 token = os.getenv("TOKEN")
                 def login(user: str, password: str, token: Optional[str] = None):
                     max_tokens = 512
-                    return """;
+                    pem = "-----BEGIN EC PRIVATE KEY-----\\nMHcCAQEEIIrYSSNQFaA2Hwf1duRSxKtLYX5CB04fSeQ6tF1aY/PuoAoGCCqGSM49""";
         String id = run + "-completion";
 
         HttpResponse<String> response = gateway.post("/v2/code/completions", completion(code), "X-Request-ID", id);
@@ -95,8 +96,8 @@ class RedactSecretsRecipeTest {
                 token = os.getenv("TOKEN")
                 def login(user: str, password: str, token: Optional[str] = None):
                     max_tokens = 512
-                    return """);
-        assertThat(audit.awaitRecord(id).path("redacted").asInt()).isEqualTo(11);
+                    pem = "[REDACTED]""");
+        assertThat(audit.awaitRecord(id).path("redacted").asInt()).isEqualTo(12);
     }
 
     @Test
