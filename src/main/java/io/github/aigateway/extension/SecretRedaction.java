@@ -61,7 +61,8 @@ public class SecretRedaction {
         if (count > 0) {
             exchange.setProperty("modelCall", call.withMessages(redacted));
         }
-        auditFields(exchange).merge("redacted", count, (before, added) -> ((Number) before).intValue() + ((Number) added).intValue());
+        auditFields(exchange).merge("redacted", count,
+                (before, added) -> ((Number) before).intValue() + ((Number) added).intValue());
     }
 
     private static Redacted redact(String text, Pattern pattern) {
