@@ -8,10 +8,13 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Captures the application log (root logger) while a test runs: message plus correlation ID from the MDC. */
+/**
+ * Captures the application log (root logger) while a test runs: level, message, correlation ID from the MDC, and
+ * the class of the exception logged with it (null without one).
+ */
 final class CapturedLog extends AbstractAppender implements AutoCloseable {
 
-    record Line(String correlationId, String message) {
+    record Line(String correlationId, String message, String level, String thrown) {
     }
 
     private final List<Line> lines = new CopyOnWriteArrayList<>();
@@ -31,7 +34,8 @@ final class CapturedLog extends AbstractAppender implements AutoCloseable {
 
     @Override
     public void append(LogEvent event) {
-        lines.add(new Line(event.getContextData().getValue("correlation_id"), event.getMessage().getFormattedMessage()));
+        lines.add(new Line(event.getContextData().getValue("correlation_id"), event.getMessage().getFormattedMessage(),
+                event.getLevel().name(), event.getThrown() == null ? null : event.getThrown().getClass().getName()));
     }
 
     List<Line> lines() {

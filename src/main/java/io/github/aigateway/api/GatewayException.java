@@ -7,10 +7,17 @@ package io.github.aigateway.api;
 public class GatewayException extends RuntimeException {
 
     private final int status;
+    private final Long retryAfterSeconds;
 
     public GatewayException(int status, String detail) {
+        this(status, detail, null);
+    }
+
+    /** A refusal that says when to come back: {@code Retry-After}, in seconds. */
+    public GatewayException(int status, String detail, Long retryAfterSeconds) {
         super(detail);
         this.status = status;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public int getStatus() {
@@ -19,5 +26,10 @@ public class GatewayException extends RuntimeException {
 
     public String getDetail() {
         return getMessage();
+    }
+
+    /** Seconds for {@code Retry-After}, or null when the failure does not say. */
+    public Long getRetryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -125,6 +125,9 @@ public class GitLabErrors {
         if (e.getStatus() == 504 && isPromptCall(exchange)) {
             return misdirected(MODEL_TIMEOUT);
         }
+        if (e.getRetryAfterSeconds() != null) {
+            return new ErrorReply(e.getStatus(), detailJson(e.getDetail()), String.valueOf(e.getRetryAfterSeconds()));
+        }
         if (e.getStatus() == 429) {
             // the gateway's own limit: calls end within seconds, so GitLab may come back soon
             return new ErrorReply(429, detailJson(e.getDetail()), "1");
