@@ -28,6 +28,8 @@ COPY application.properties ./
 COPY routes routes/
 COPY catalog catalog/
 COPY prompts prompts/
+# opt-in extension routes: copy one into /app/routes.d (or AIGW_EXTENSIONS_DIR) to enable it
+COPY recipes recipes/
 # Optional: GitLab's documentation for Duo Chat's documentation search (README "Documentation search").
 # Put a copy of GitLab's doc folder's contents in ./gitlab-docs before building; left empty, the search
 # answers no results.
