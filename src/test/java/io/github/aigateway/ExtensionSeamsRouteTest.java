@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (src/test/resources/seams/seam-probe.camel.yaml): what the model receives, what GitLab gets, what each seam saw.
  */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=16000", "gateway.metrics.port=16003", "camel.server.host=127.0.0.1",
+        properties = {"camel.server.port=16000", "camel.server.host=127.0.0.1",
                 "gateway.auth.bypass-external=true", "gateway.retry.max-attempts=1",
                 "gateway.audit.file=target/extension-seams-route-test/audit.log",
                 "camel.main.routesIncludePattern=file:routes/*.camel.yaml,file:src/test/resources/seams/*.camel.yaml"})

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * answer is replaced by the fallback model, as long as nothing reached GitLab yet.
  */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=16008", "gateway.metrics.port=16009", "camel.server.host=127.0.0.1",
+        properties = {"camel.server.port=16008", "camel.server.host=127.0.0.1",
                 "gateway.auth.bypass-external=true", "gateway.audit.file=target/fallback-model-recipe-test/audit.log",
                 "gateway.retry.max-attempts=2", "gateway.retry.backoff-ms=20",
                 "camel.main.routesIncludePattern=file:routes/*.camel.yaml,file:recipes/*.camel.yaml",

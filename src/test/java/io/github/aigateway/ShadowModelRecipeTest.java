@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * GitLab's answer and audit record are those of the model GitLab named, whatever the candidate does.
  */
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.server.port=16004", "gateway.metrics.port=16005", "camel.server.host=127.0.0.1",
+        properties = {"camel.server.port=16004", "camel.server.host=127.0.0.1",
                 "gateway.auth.bypass-external=true", "gateway.audit.file=target/shadow-model-recipe-test/audit.log",
                 "camel.main.routesIncludePattern=file:routes/*.camel.yaml,file:recipes/*.camel.yaml",
                 "AIGW_SHADOW_MODEL_ENDPOINT=http://127.0.0.1:16006/v1",
