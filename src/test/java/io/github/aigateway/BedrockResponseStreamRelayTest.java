@@ -10,6 +10,7 @@ import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.backend.ModelUsage;
 import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.catalog.ModelSelection;
 import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.stream.TokenStream;
@@ -26,6 +27,8 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 
 /** The relay against the fake Bedrock's event stream: tokens in order, usage for metrics, and cancellation. */
 class BedrockResponseStreamRelayTest {
+
+    private static final ModelCatalog CATALOG = new ModelCatalog();
 
     private static FakeBedrock bedrock;
     private static BedrockRuntimeAsyncClient client;
@@ -65,7 +68,7 @@ class BedrockResponseStreamRelayTest {
     }
 
     private static Exchange exchange(String modelId, TokenStream out) {
-        ModelSelection model = ModelSelection.resolve("claude_3", null, null, "bedrock/" + modelId);
+        ModelSelection model = CATALOG.select("claude_3", null, null, "bedrock/" + modelId);
         ModelCall call = new ModelCall(Feature.CODE_GENERATIONS, model, "Claude", List.of(
                 new ChatMessage("system", "Write code."), new ChatMessage("user", "add two numbers")),
                 0.2, 128, List.of(), true);

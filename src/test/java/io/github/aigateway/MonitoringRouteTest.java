@@ -139,7 +139,7 @@ class MonitoringRouteTest {
     void placeholders_for_circuit_breakers_and_the_audit_queue_are_exposed() {
         String text = scrape();
 
-        assertThat(text).contains("aigw_circuit_breaker_state{backend=\"vllm\"} 0.0");
+        assertThat(text).contains("aigw_circuit_breaker_state{backend=\"openai-compatible\"} 0.0");
         assertThat(text).contains("aigw_audit_queue_depth 0.0");
     }
 

@@ -387,7 +387,7 @@ class ResilienceRouteTest {
                 + " is failing; the gateway stopped calling it for 1 s (circuit breaker open)\"}";
         assertThat(opening.body()).isEqualTo(breakerDetail);
         assertThat(circuitBreakers.stateOf(endpoint)).isEqualTo(2);
-        assertThat(gatewayMetrics.scrape()).contains("aigw_circuit_breaker_state{backend=\"vllm\"} 2.0");
+        assertThat(gatewayMetrics.scrape()).contains("aigw_circuit_breaker_state{backend=\"openai-compatible\"} 2.0");
 
         long started = System.nanoTime();
         HttpResponse<String> whileOpen = complete(endpoint, false);

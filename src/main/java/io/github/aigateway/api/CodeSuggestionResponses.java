@@ -59,7 +59,7 @@ public class CodeSuggestionResponses {
 
     /** The stream a streamed answer is written to, in the endpoint's streaming format; null for a complete answer. */
     public TokenStream openStream(Exchange exchange) {
-        CodeSuggestionRequest request = exchange.getProperty("suggestion", CodeSuggestionRequest.class);
+        CodeSuggestionRequest request = exchange.getProperty(RequestContext.GITLAB_REQUEST, CodeSuggestionRequest.class);
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
         if (!call.stream()) {
             return null;

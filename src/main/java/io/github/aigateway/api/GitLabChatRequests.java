@@ -3,6 +3,7 @@ package io.github.aigateway.api;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.aigateway.backend.ChatMessage;
+import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.catalog.ModelSelection;
 import io.github.aigateway.chat.ChatAgentRequest;
 import io.github.aigateway.chat.ChatAgentRequest.ScratchpadStep;
@@ -29,6 +30,13 @@ public class GitLabChatRequests {
             "agent_user_environment");
     private static final Set<String> CHAT_INVOKABLES = Set.of("agent", "explain_code", "write_tests",
             "refactor_code", "explain_vulnerability", "summarize_comments", "troubleshoot_job");
+
+    private ModelCatalog catalog;
+
+    /** Resolves the model each request names (the catalog's backends). */
+    public void setCatalog(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
 
     /**
      * {@code POST /v2/chat/agent}: {@code messages} (GitLab 17.6 on; the steps in {@code options.agent_scratchpad} or
@@ -209,7 +217,7 @@ public class GitLabChatRequests {
         String identifier = body.string(payload, "model_identifier", false, null, at);
         boolean stream = body.bool(body.root(), "stream");
         body.check();
-        return new LegacyChatRequest(invokable, ModelSelection.resolve(family, endpoint, apiKey, identifier),
+        return new LegacyChatRequest(invokable, catalog.select(family, endpoint, apiKey, identifier),
                 messages, stream);
     }
 
@@ -229,13 +237,13 @@ public class GitLabChatRequests {
         return new PromptRequest(promptId, apiVersion, version, values, model(body, metadata), stream);
     }
 
-    private static ModelSelection model(JsonBody body, JsonNode metadata) {
+    private ModelSelection model(JsonBody body, JsonNode metadata) {
         String family = body.string(metadata, "name", true, null, "model_metadata");
         String endpoint = body.string(metadata, "endpoint", false, null, "model_metadata");
         String apiKey = body.string(metadata, "api_key", false, null, "model_metadata");
         String identifier = body.string(metadata, "identifier", false, null, "model_metadata");
         body.check();
-        return ModelSelection.resolve(family, endpoint, apiKey, identifier);
+        return catalog.select(family, endpoint, apiKey, identifier);
     }
 
     private static Map<String, Object> map(JsonNode node) {

@@ -8,9 +8,15 @@ import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.catalog.Provider;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -38,20 +44,80 @@ public class GitLabErrors {
     static final int MODEL_TIMEOUT = 408;
     static final int MODEL_UNREACHABLE = 500;
 
+    /** How failures of one type are answered, given the failure of that type found in the exchange's exception. */
+    private record Mapping<T extends Throwable>(Class<T> type, BiFunction<Exchange, T, ErrorReply> reply) {
+        ErrorReply replyTo(Exchange exchange, Throwable failure) {
+            return reply.apply(exchange, type.cast(failure));
+        }
+    }
+
+    /** Every type of failure GitLab gets its own answer for. */
+    private static final List<Mapping<?>> MAPPINGS = List.of(
+            new Mapping<>(RequestValidationException.class, GitLabErrors::validation),
+            new Mapping<>(AuthenticationException.class, (exchange, e) -> authentication(e)),
+            new Mapping<>(GatewayException.class, GitLabErrors::gateway),
+            new Mapping<>(HttpOperationFailedException.class, GitLabErrors::modelStatus),
+            new Mapping<>(BedrockRuntimeException.class, GitLabErrors::bedrock),
+            new Mapping<>(SdkClientException.class, GitLabErrors::awsClient),
+            new Mapping<>(SocketTimeoutException.class, (exchange, e) -> timeout(exchange)),
+            new Mapping<>(ConnectionRequestTimeoutException.class, (exchange, e) -> timeout(exchange)),
+            new Mapping<>(IOException.class, (exchange, e) -> unreachable(exchange)),
+            new Mapping<>(Exception.class, (exchange, e) -> unexpected(exchange)));
+
+    /**
+     * The answer GitLab gets for the exchange's failure, mapped by its type the way Camel picks an {@code onException}
+     * clause: the failure and each of its causes, innermost first, is matched against {@link #MAPPINGS}; the type
+     * closest to an exception's own class wins, an exact class ends the search, and of equally close matches the
+     * innermost cause wins. So a {@link SocketTimeoutException} a bean's wrapper carries is still a timeout.
+     */
+    public ErrorReply reply(Exchange exchange) {
+        Throwable caught = caught(exchange);
+        List<Throwable> innermostFirst = new ArrayList<>();
+        for (Throwable t = caught; t != null && !innermostFirst.contains(t); t = t.getCause()) {
+            innermostFirst.add(0, t);
+        }
+        Mapping<?> best = null;
+        Throwable matched = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Throwable t : innermostFirst) {
+            for (Mapping<?> candidate : MAPPINGS) {
+                int distance = distance(t.getClass(), candidate.type());
+                if (distance < bestDistance) {
+                    best = candidate;
+                    matched = t;
+                    bestDistance = distance;
+                }
+            }
+            if (bestDistance == 0) {
+                break;
+            }
+        }
+        return best == null ? unexpected(exchange) : best.replyTo(exchange, matched);
+    }
+
+    /** How many superclasses up from {@code type} {@code mapped} is; {@link Integer#MAX_VALUE} when it is not one. */
+    private static int distance(Class<?> type, Class<?> mapped) {
+        int distance = 0;
+        for (Class<?> c = type; c != null; c = c.getSuperclass(), distance++) {
+            if (c == mapped) {
+                return distance;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
     /**
      * A body GitLab's gateway would refuse before its handler runs: 422 {@code {"detail": "Validation error"}}, or
      * with the errors themselves when prompts may be logged for the request (request logging on, or GitLab's
      * verbose AI logs header), as GitLab's gateway answers a {@code RequestValidationError}.
      */
-    public ErrorReply validation(Exchange exchange) {
-        RequestValidationException e = exception(exchange, RequestValidationException.class);
+    private static ErrorReply validation(Exchange exchange, RequestValidationException e) {
         RequestRecord record = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
         boolean mayLogRequestData = record != null && record.verbose();
         return detail(422, mayLogRequestData ? PythonRepr.errors(e.getErrors()) : "Validation error");
     }
 
-    public ErrorReply gateway(Exchange exchange) {
-        GatewayException e = exception(exchange, GatewayException.class);
+    private static ErrorReply gateway(Exchange exchange, GatewayException e) {
         if (e.getStatus() >= 500) {
             LOG.warn("{}", e.getDetail());
         }
@@ -67,16 +133,12 @@ public class GitLabErrors {
     }
 
     /** No valid GitLab token: 401 {@code {"error": ...}}, the shape GitLab's auth middleware answers with. */
-    public ErrorReply authentication(Exchange exchange) {
-        AuthenticationException e = exception(exchange, AuthenticationException.class);
+    private static ErrorReply authentication(AuthenticationException e) {
         return new ErrorReply(401, Json.write(JSON.createObjectNode().put("error", e.getMessage())), null);
     }
 
-    /** /monitoring/ready while no token could be verified: GitLab's keys have not been fetched yet. */
-
     /** The model server answered with an HTTP error. */
-    public ErrorReply modelStatus(Exchange exchange) {
-        HttpOperationFailedException e = exception(exchange, HttpOperationFailedException.class);
+    private static ErrorReply modelStatus(Exchange exchange, HttpOperationFailedException e) {
         int status = e.getStatusCode();
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
         String modelMessage = SecretMasker.mask(modelMessage(e),
@@ -108,8 +170,7 @@ public class GitLabErrors {
     }
 
     /** AWS Bedrock answered with an error (the SDK's exception for Bedrock's error type). */
-    public ErrorReply bedrock(Exchange exchange) {
-        BedrockRuntimeException e = exception(exchange, BedrockRuntimeException.class);
+    private static ErrorReply bedrock(Exchange exchange, BedrockRuntimeException e) {
         String message = shortened(e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage());
         String errorCode = e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
         LOG.warn("Bedrock answered HTTP {} {}: {}", e.statusCode(), errorCode, message);
@@ -146,8 +207,7 @@ public class GitLabErrors {
     }
 
     /** The AWS SDK failed before Bedrock answered: no credentials, no region, timeout or no connection. */
-    public ErrorReply awsClient(Exchange exchange) {
-        SdkClientException e = exception(exchange, SdkClientException.class);
+    private static ErrorReply awsClient(Exchange exchange, SdkClientException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.contains("Unable to load credentials")) {
             LOG.warn("No AWS credentials for Bedrock: {}", shortened(message));
@@ -164,19 +224,19 @@ public class GitLabErrors {
     }
 
     /** No byte from the model within the read timeout. */
-    public ErrorReply timeout(Exchange exchange) {
-        LOG.warn("Model call timed out: {}", exception(exchange, Exception.class).getMessage());
+    private static ErrorReply timeout(Exchange exchange) {
+        LOG.warn("Model call timed out: {}", caught(exchange).getMessage());
         return isPromptCall(exchange) ? misdirected(MODEL_TIMEOUT) : detail(504, "Inference timed out");
     }
 
     /** Connection refused, reset or closed by the model server. */
-    public ErrorReply unreachable(Exchange exchange) {
-        LOG.warn("Model server unreachable: {}", exception(exchange, Exception.class).toString());
+    private static ErrorReply unreachable(Exchange exchange) {
+        LOG.warn("Model server unreachable: {}", caught(exchange).toString());
         return isPromptCall(exchange) ? misdirected(MODEL_UNREACHABLE) : detail(503, "Inference failed");
     }
 
-    public ErrorReply unexpected(Exchange exchange) {
-        LOG.error("Unexpected failure", exception(exchange, Exception.class));
+    private static ErrorReply unexpected(Exchange exchange) {
+        LOG.error("Unexpected failure", caught(exchange));
         return detail(500, "Internal Server Error");
     }
 
@@ -252,17 +312,9 @@ public class GitLabErrors {
         return seconds;
     }
 
-    private static <T extends Throwable> T exception(Exchange exchange, Class<T> type) {
+    /** The failure the error handler caught. */
+    private static Throwable caught(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (caught == null) {
-            caught = exchange.getException();
-        }
-        // Camel matches onException on the cause too, e.g. inside a bean expression's wrapper
-        for (Throwable t = caught; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        throw new IllegalStateException("expected a " + type.getSimpleName() + " but got " + caught);
+        return caught != null ? caught : exchange.getException();
     }
 }

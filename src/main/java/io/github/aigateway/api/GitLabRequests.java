@@ -6,6 +6,7 @@ import io.github.aigateway.auth.GitLabAuth;
 import io.github.aigateway.auth.GitLabUser;
 import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.catalog.ModelSelection;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,13 @@ public class GitLabRequests {
     /** GitLab's gateway's limits on {@code current_file}. */
     private static final int MAX_FILE_NAME = 255;
     private static final int MAX_CONTENT = 100_000;
+
+    private ModelCatalog catalog;
+
+    /** Resolves the model each request names (the catalog's backends). */
+    public void setCatalog(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
 
     /** {@code POST /v2/code/completions}: prompt_version 2 (self-hosted), 1 or 3. */
     public CodeSuggestionRequest completionsV2(Exchange exchange) {
@@ -94,7 +102,7 @@ public class GitLabRequests {
             throw new GatewayException(422, "model_provider '" + provider
                     + "' is not served here: this gateway serves self-hosted models (model_provider litellm)");
         }
-        ModelSelection model = ModelSelection.resolve(family == null ? null : family.strip(), endpoint, apiKey,
+        ModelSelection model = catalog.select(family == null ? null : family.strip(), endpoint, apiKey,
                 identifier);
         // GitLab's gateway builds completion prompts itself, whatever prompt GitLab sent
         return new CodeSuggestionRequest(feature, ResponseFormat.SUGGESTIONS_V2, model, fileName,
@@ -195,7 +203,7 @@ public class GitLabRequests {
             throw new GatewayException(422, "model_metadata is required: this gateway serves only the self-hosted"
                     + " model GitLab names there");
         }
-        ModelSelection model = ModelSelection.resolve(family, endpoint, apiKey, identifier);
+        ModelSelection model = catalog.select(family, endpoint, apiKey, identifier);
         return new CodeSuggestionRequest(feature, format, model, fileName.strip(),
                 Languages.resolve(languageId, fileName), Languages.reported(languageId, fileName.strip()), above, below,
                 instruction, context, null, "", stream);

@@ -25,6 +25,11 @@ public class RequestContext {
     public static final String VERTX_CONTEXT = "vertxContext";
     /** Exchange property: the correlation ID echoed to GitLab and sent to backends. */
     public static final String CORRELATION_ID = "correlationId";
+    /**
+     * Exchange property: GitLab's request, read once by the endpoint's reader into its typed form
+     * ({@link CodeSuggestionRequest}, a chat, prompt or docs search request).
+     */
+    public static final String GITLAB_REQUEST = "gitlabRequest";
     /** Exchange property: the {@link RequestRecord} the audit log writes. */
     public static final String RECORD = "requestRecord";
     /** MDC key that puts the correlation ID on every application log line of the request. */

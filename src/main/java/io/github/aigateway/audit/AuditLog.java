@@ -168,9 +168,10 @@ public class AuditLog {
     ObjectNode build(Exchange exchange) {
         RequestRecord request = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
-        CodeSuggestionRequest suggestion = exchange.getProperty("suggestion", CodeSuggestionRequest.class);
         ModelAnswer answer = exchange.getProperty("modelAnswer", ModelAnswer.class);
         HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
+        CodeSuggestionRequest suggestion = exchange.getProperty(RequestContext.GITLAB_REQUEST)
+                instanceof CodeSuggestionRequest read ? read : null;
         ModelSelection model = call != null ? call.model() : suggestion != null ? suggestion.model() : null;
         String key = model == null || model.apiKey() == null ? null : model.apiKey().reveal();
 

@@ -1,5 +1,6 @@
 package io.github.aigateway.audit;
 
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.logging.log4j.Level;
@@ -25,8 +26,10 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
  *                                 └─▶ stderr while the file cannot be written; the file is retried every second
  * </pre>
  * A file that cannot even be opened at start sends the records to stderr until {@link AuditLog} reopens it.
- * Without a file the records go to stdout. Nothing here runs on the response path: the audit route is
- * wire-tapped, so a slow disk delays records, not GitLab.
+ * Without a file the records go to stdout a batch at a time ({@link BatchedStreamAppender}): one write per
+ * batch the queue hands over, not one per record, since each write to a pipe wakes its reader; a lone record
+ * is written at once. Nothing here runs on the response path: the audit route is wire-tapped, so a slow disk
+ * delays records, not GitLab.
  */
 final class AuditLogAppenders {
 
@@ -39,7 +42,15 @@ final class AuditLogAppenders {
      * Routes the audit logger to stdout ({@code file} null) or to the file. Returns false when the file
      * cannot be opened; the records then go to stderr until a later install succeeds.
      */
-    static synchronized boolean install(String loggerName, Path file, String maxFileSize, int maxFiles) {
+    static boolean install(String loggerName, Path file, String maxFileSize, int maxFiles) {
+        // System.out, not a stream of its own on fd 1: the application log writes through System.out too, and
+        // its lock keeps that log's lines from landing inside an audit record
+        return install(loggerName, file, maxFileSize, maxFiles, System.out);
+    }
+
+    /** As {@link #install(String, Path, String, int)}, with the stream that stands for stdout. */
+    static synchronized boolean install(String loggerName, Path file, String maxFileSize, int maxFiles,
+            OutputStream stdout) {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
         uninstall(loggerName);
@@ -48,8 +59,7 @@ final class AuditLogAppenders {
         String target;
         boolean opened = true;
         if (file == null) {
-            target = start(config, ConsoleAppender.newBuilder().setName(loggerName + ".stdout")
-                    .setTarget(ConsoleAppender.Target.SYSTEM_OUT).setLayout(oneLine).setConfiguration(config).build());
+            target = start(config, BatchedStreamAppender.create(loggerName + ".stdout", oneLine, stdout));
         } else {
             String stderr = start(config, ConsoleAppender.newBuilder().setName(loggerName + ".stderr")
                     .setTarget(ConsoleAppender.Target.SYSTEM_ERR).setLayout(oneLine).setConfiguration(config).build());

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code AZURE_CLIENT_SECRET}, OAuth 2 client credentials) as {@code Authorization: Bearer}, fetched once
  * and reused until shortly before it expires.
  */
-public class AzureCredentials {
+public class AzureCredentials implements ModelCredentials {
 
     private static final Logger LOG = LoggerFactory.getLogger(AzureCredentials.class);
     private static final String SCOPE = "https://cognitiveservices.azure.com/.default";
@@ -38,6 +38,7 @@ public class AzureCredentials {
     private Secret token;
     private Instant refreshAt = Instant.MIN;
 
+    @Override
     public void authenticate(Exchange exchange) {
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
         Secret key = call.model().apiKey();

@@ -2,9 +2,10 @@ package io.github.aigateway.backend;
 
 import org.apache.camel.Exchange;
 
-/** OpenAI-style servers (vLLM): the model key as {@code Authorization: Bearer}, GitLab's dummy key when none. */
-public class BearerKeyCredentials {
+/** OpenAI-compatible servers (vLLM, Ollama, ...): the model key as {@code Authorization: Bearer}, GitLab's dummy key when none. */
+public class BearerKeyCredentials implements ModelCredentials {
 
+    @Override
     public void authenticate(Exchange exchange) {
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
         exchange.getMessage().setHeader("Authorization", "Bearer " + call.model().apiKey().reveal());

@@ -18,9 +18,9 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeClient;
  * chain (system properties, environment, web identity, profiles, container and instance roles), which
  * is what the SDK uses when a client is given none.
  *
- * <p>SDK retries are off: a throttled or failed call surfaces at once to the gateway's one retry loop
- * ({@code direct:model-call}), which counts it against the call's time budget, rather than up to four SDK
- * attempts hidden inside each request.
+ * <p>SDK retries are off: a throttled or failed call surfaces at once to the gateway's one retry loop (the
+ * {@code model-call} route template), which counts it against the call's time budget, rather than up to four
+ * SDK attempts hidden inside each request.
  */
 public class BedrockClientBuilder {
 

@@ -8,7 +8,7 @@ import java.util.List;
  * Everything a backend route needs for one model call, whatever the wire protocol.
  *
  * @param feature     what the call is for
- * @param model       provider, endpoint, served model and key
+ * @param model       backend, endpoint, served model and key
  * @param promptName  the model name GitLab shows ({@code model.name} in responses)
  * @param messages    rendered prompt, in order
  * @param temperature sampling temperature
@@ -18,11 +18,6 @@ import java.util.List;
  */
 public record ModelCall(Feature feature, ModelSelection model, String promptName, List<ChatMessage> messages,
                         double temperature, int maxTokens, List<String> stop, boolean stream) {
-
-    /** The provider by name ({@code OPENAI_COMPATIBLE}, {@code BEDROCK}, {@code AZURE}): what the model router routes on. */
-    public String provider() {
-        return model.provider().name();
-    }
 
     /** The model endpoint GitLab named (base URL), or null for a provider that has none (Bedrock). */
     public String endpoint() {
@@ -34,7 +29,7 @@ public record ModelCall(Feature feature, ModelSelection model, String promptName
         return new ModelCall(feature, model, promptName, List.copyOf(replaced), temperature, maxTokens, stop, stream);
     }
 
-    /** The same call to another model (an extension pinned, shadowed or replaced the one GitLab named). */
+    /** The same call to another model (the catalog pinned it; an extension shadowed or replaced the one GitLab named). */
     public ModelCall withModel(ModelSelection replaced) {
         return new ModelCall(feature, replaced, promptName, messages, temperature, maxTokens, stop, stream);
     }

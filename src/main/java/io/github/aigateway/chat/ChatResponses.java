@@ -34,7 +34,7 @@ public class ChatResponses {
 
     /** {@code /v2/chat/agent}: NDJSON events out of the ReAct parser. */
     public TokenStream agentStream(Exchange exchange) {
-        ChatAgentRequest request = exchange.getProperty("chatRequest", ChatAgentRequest.class);
+        ChatAgentRequest request = exchange.getProperty(RequestContext.GITLAB_REQUEST, ChatAgentRequest.class);
         StreamObserver record = observer(exchange);
         StreamObserver firstChunkOnly = new StreamObserver() {
             @Override
@@ -83,8 +83,8 @@ public class ChatResponses {
         if (!exchange.getProperty("modelCall", ModelCall.class).stream()) {
             return null;
         }
-        PromptRequest prompt = exchange.getProperty("promptRequest", PromptRequest.class);
-        if (prompt != null && prompt.apiVersion() == 2) {
+        if (exchange.getProperty(RequestContext.GITLAB_REQUEST) instanceof PromptRequest prompt
+                && prompt.apiVersion() == 2) {
             return new PromptContentStream(response(exchange), correlationId(exchange), observer(exchange));
         }
         return new RawTextStream(response(exchange), correlationId(exchange), observer(exchange));

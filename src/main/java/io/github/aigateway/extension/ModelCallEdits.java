@@ -5,6 +5,7 @@ import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.audit.AuditLog;
 import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.catalog.ModelSelection;
 import io.github.aigateway.resilience.ClientGoneException;
 import io.github.aigateway.resilience.RetryPolicy;
@@ -26,6 +27,13 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 public class ModelCallEdits {
 
+    private ModelCatalog catalog;
+
+    /** The catalog whose backends resolve a retargeted model, as they resolve GitLab's. */
+    public void setCatalog(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
     /**
      * The seam-model-failed default: the failure the model router caught goes on to the error handling, as if
      * nothing had caught it.
@@ -39,10 +47,10 @@ public class ModelCallEdits {
 
     /**
      * Hands the call on to another model, with the same messages: {@code modelCall} names the model the arguments
-     * resolve to, as GitLab's {@code model_metadata} would ({@link ModelSelection#resolve}: {@code bedrock/…}
-     * goes to Bedrock, {@code azure/…} to Azure OpenAI, anything else to the OpenAI-compatible endpoint). The call
-     * then starts afresh on that model: what the previous one answered, and how it failed, are forgotten.
-     * {@code direct:model-backend} then checks the new endpoint (ModelEndpointGuard) and calls it.
+     * resolve to, as GitLab's {@code model_metadata} does ({@link ModelCatalog#select}: the identifier's prefix
+     * picks the catalog's backend, e.g. {@code bedrock/…} Bedrock). The call then starts afresh on that model:
+     * what the previous one answered, and how it failed, are forgotten. {@code direct:model-backend} then checks
+     * the new endpoint (ModelEndpointGuard) and calls it.
      *
      * @param family  the model family, for the catalog's request options; empty keeps the call's
      * @param apiKey  the key for that model only; empty for none
@@ -50,7 +58,7 @@ public class ModelCallEdits {
     public void retarget(Exchange exchange, String endpoint, String identifier, String family, String apiKey) {
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
         String targetFamily = family == null || family.isBlank() ? call.model().family() : family;
-        ModelSelection target = ModelSelection.resolve(targetFamily, blankToNull(endpoint), blankToNull(apiKey),
+        ModelSelection target = catalog.select(targetFamily, blankToNull(endpoint), blankToNull(apiKey),
                 blankToNull(identifier));
         exchange.setProperty("modelCall", call.withModel(target));
         exchange.removeProperty("modelAnswer");

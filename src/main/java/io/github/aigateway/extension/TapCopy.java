@@ -16,8 +16,7 @@ import org.apache.camel.support.DefaultMessage;
  * a model on its own, e.g. through {@code direct:model-backend}, without touching GitLab's answer or its record.
  * A wire-tap copies the exchange's properties by reference, so the copy would otherwise share the objects GitLab's
  * request is answered and recorded with. The copy keeps the request's {@code correlationId} (its model calls carry
- * the same {@code X-Request-ID}), its typed request ({@code suggestion}, {@code chatRequest}, …) and its
- * {@code modelCall}; from the rest it drops or replaces:
+ * the same {@code X-Request-ID}), its typed request ({@code gitlabRequest}) and its {@code modelCall}; from the rest it drops or replaces:
  * <ul>
  * <li>{@code responseStream}, {@code vertxResponse} and {@code vertxContext}
  * ({@link RequestContext#RESPONSE}, {@link RequestContext#VERTX_CONTEXT}), and its message (GitLab's request

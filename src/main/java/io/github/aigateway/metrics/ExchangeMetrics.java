@@ -1,6 +1,7 @@
 package io.github.aigateway.metrics;
 
 import io.github.aigateway.api.CodeSuggestionRequest;
+import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.backend.ModelAnswer;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.backend.ModelEndpoints;
@@ -118,11 +119,10 @@ public class ExchangeMetrics implements CamelContextAware {
     private RequestLabels labels(Exchange exchange) {
         String endpoint = endpointPath(exchange.getFromEndpoint());
         ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
-        CodeSuggestionRequest suggestion = exchange.getProperty("suggestion", CodeSuggestionRequest.class);
         if (call != null) {
             return labels(endpoint, call.feature().key(), call.model());
         }
-        if (suggestion != null) {
+        if (exchange.getProperty(RequestContext.GITLAB_REQUEST) instanceof CodeSuggestionRequest suggestion) {
             return labels(endpoint, suggestion.feature().key(), suggestion.model());
         }
         return new RequestLabels(endpoint, NONE, NONE, NONE);

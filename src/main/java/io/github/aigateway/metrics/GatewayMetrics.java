@@ -47,8 +47,8 @@ public class GatewayMetrics {
         Gauge.builder("aigw.audit.queue.depth", () -> auditQueueDepth.get().getAsInt())
                 .description("Audit records waiting to be written")
                 .register(registry);
-        // circuit breakers (issue 8) report through watchCircuitBreaker; until then the vLLM backend has none
-        watchCircuitBreaker("vllm", () -> BREAKER_CLOSED);
+        // circuit breakers report through watchCircuitBreaker; the OpenAI-compatible backend's gauge shows from the start
+        watchCircuitBreaker("openai-compatible", () -> BREAKER_CLOSED);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.auth.GitLabAuth;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.chat.PromptRequest;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.camel.Exchange;
 import org.semver4j.RangesListFactory;
 import org.semver4j.Semver;
 
@@ -40,6 +42,7 @@ public class PromptRegistry {
 
     private String directory = "prompts";
     private PromptTemplates templates;
+    private GitLabAuth auth;
     private final Map<String, Definition> definitions = new ConcurrentHashMap<>();
 
     public void setDirectory(String directory) {
@@ -50,18 +53,23 @@ public class PromptRegistry {
         this.templates = templates;
     }
 
+    public void setAuth(GitLabAuth auth) {
+        this.auth = auth;
+    }
+
     /** The definition of a prompt; 404 in GitLab's words when there is none. */
     public Definition definition(String promptId) {
         return definitions.computeIfAbsent(promptId, this::load);
     }
 
     /**
-     * The scopes a token must grant to run the prompt: its unit primitive. As in GitLab's gateway, the prompt is
-     * looked up in the requested version first, so an unknown prompt or version is reported before a missing scope.
+     * 403 unless the token grants the prompt's unit primitive. As in GitLab's gateway, the prompt is looked up in the
+     * requested version first, so an unknown prompt or version is reported before a missing scope.
      */
-    public List<String> requiredScopes(PromptRequest request) {
+    public void requireScopes(Exchange exchange, PromptRequest request) {
         String unitPrimitive = prompt(request).unitPrimitive();
-        return unitPrimitive.isEmpty() ? List.of() : List.of(unitPrimitive);
+        auth.requirePromptScopes(exchange, unitPrimitive.isEmpty() ? List.of() : List.of(unitPrimitive),
+                request.promptId());
     }
 
     /** Whether the request is GitLab's "Test connection" ({@link Definition#connectionCheck}). */

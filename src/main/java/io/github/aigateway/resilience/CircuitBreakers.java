@@ -31,7 +31,7 @@ public class CircuitBreakers {
 
     /** Exchange property: the base URL the current attempt calls, the breaker's key. */
     public static final String BASE = "modelBase";
-    /** Exchange property: the backend route's id ({@code vllm}, ...), the metric's label. */
+    /** Exchange property: the backend of the call ({@code openai-compatible}, {@code azure}, ...), the metric's label. */
     public static final String BACKEND = "modelBackend";
 
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreakers.class);

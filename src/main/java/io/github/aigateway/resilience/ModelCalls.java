@@ -39,7 +39,7 @@ public class ModelCalls implements HttpClientConfigurer {
     /** Exchange property holding the {@link ModelCallControl}. */
     public static final String CONTROL = "modelCallControl";
     /**
-     * Exchange property the backend sets before {@code direct:model-call}: the endpoint whose concurrency
+     * Exchange property the backend sets before its {@code model-call} route: the endpoint whose concurrency
      * limit the call counts against (GitLab's model endpoint, or Bedrock's runtime endpoint).
      */
     public static final String ENDPOINT = "modelEndpoint";

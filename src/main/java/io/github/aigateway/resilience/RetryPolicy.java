@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ServiceUnavailableEx
 import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
 
 /**
- * The gateway's one retry loop for model calls of every backend (the {@code loop} of {@code direct:model-call}
- * in {@code routes/model-calls.camel.yaml}; HttpClient's and the Bedrock SDK's own retries are off). It retries
+ * The gateway's one retry loop for model calls of every backend (the {@code loop} of the {@code model-call} route
+ * template in {@code routes/model-calls.camel.yaml}; HttpClient's and the Bedrock SDK's own retries are off). It retries
  * only what cannot have produced an answer GitLab saw: a refused or timed-out connection attempt, 502 and 503
  * (Bedrock: ServiceUnavailableException, ModelNotReadyException), and 429 (Bedrock: ThrottlingException) after
  * the model's {@code Retry-After} when that is no longer than the longest backoff; never a 4xx such as a

@@ -3,7 +3,9 @@ package io.github.aigateway.troubleshoot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.catalog.ModelSelection;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +34,14 @@ final class ModelChecks {
 
     List<CheckResult> run() {
         ModelSelection model;
+        ModelCatalog catalog = new ModelCatalog();
+        catalog.setLocation(env.getOrDefault("AIGW_CATALOG_FILE", "catalog/models.yaml"));
+        catalog.setEnvironment(env);
         try {
-            model = ModelSelection.resolve(options.family(), options.modelEndpoint(), options.apiKey(), options.identifier());
+            model = catalog.select(options.family(), options.modelEndpoint(), options.apiKey(), options.identifier());
+        } catch (IllegalStateException | UncheckedIOException e) {
+            return List.of(CheckResult.fail("Model catalog", e.getMessage(),
+                    "fix the model catalog (AIGW_CATALOG_FILE, default catalog/models.yaml): the gateway does not start with it"));
         } catch (GatewayException e) {
             return List.of(CheckResult.fail("Model settings", e.getDetail(),
                     "pass the model's settings as GitLab has them: --model-family, --model-endpoint, --model-identifier"));

@@ -28,7 +28,7 @@ class GitLabErrorsAwsTest {
                 + " credentials from system settings. Access key must be specified either via environment variable"
                 + " (AWS_ACCESS_KEY_ID) or system property (aws.accessKeyId).]");
 
-        ErrorReply reply = errors.awsClient(failedWith(missing));
+        ErrorReply reply = errors.reply(failedWith(missing));
 
         assertThat(reply).isEqualTo(new ErrorReply(503, "{\"detail\":\"Inference failed: the gateway found no AWS"
                 + " credentials for Bedrock. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or give the"
@@ -40,7 +40,7 @@ class GitLabErrorsAwsTest {
         SdkClientException timeout = SdkClientException.create("Unable to execute HTTP request: Read timed out",
                 new SocketTimeoutException("Read timed out"));
 
-        assertThat(errors.awsClient(failedWith(timeout)))
+        assertThat(errors.reply(failedWith(timeout)))
                 .isEqualTo(new ErrorReply(504, "{\"detail\":\"Inference timed out\"}", null));
     }
 
@@ -49,7 +49,7 @@ class GitLabErrorsAwsTest {
         SdkClientException refused = SdkClientException.create("Unable to execute HTTP request: Connection refused",
                 new java.net.ConnectException("Connection refused"));
 
-        assertThat(errors.awsClient(failedWith(refused)))
+        assertThat(errors.reply(failedWith(refused)))
                 .isEqualTo(new ErrorReply(503, "{\"detail\":\"Inference failed\"}", null));
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.catalog.ModelSelection;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,6 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Which model endpoints the gateway may call, with host names resolved by a fake DNS. */
 class ModelEndpointGuardTest {
+
+    private static final ModelCatalog CATALOG = new ModelCatalog();
 
     private static final Map<String, String> DNS = Map.of(
             "vllm.internal", "10.0.0.5",
@@ -161,7 +164,7 @@ class ModelEndpointGuardTest {
     @Test
     void selections_without_an_endpoint_pass() {
         assertThatCode(() -> guard.requireSafe(
-                call(ModelSelection.resolve("claude_3", null, null, "bedrock/anthropic.claude-3-5-sonnet"))))
+                call(CATALOG.select("claude_3", null, null, "bedrock/anthropic.claude-3-5-sonnet"))))
                 .doesNotThrowAnyException();
     }
 
@@ -174,7 +177,7 @@ class ModelEndpointGuardTest {
     }
 
     private static ModelSelection model(String endpoint) {
-        return ModelSelection.resolve("codestral", endpoint, "sk-secret", "custom_openai/codestral");
+        return CATALOG.select("codestral", endpoint, "sk-secret", "custom_openai/codestral");
     }
 
     private static InetAddress[] resolve(String host) throws UnknownHostException {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.aigateway.api.GatewayException;
 import io.github.aigateway.catalog.Feature;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.catalog.ModelCatalog;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,8 +14,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class BedrockFormatTest {
 
+    private static final ModelCatalog CATALOG = new ModelCatalog();
+
     private static ModelCall call(String modelId, List<ChatMessage> messages, List<String> stop) {
-        return new ModelCall(Feature.CHAT, ModelSelection.resolve("general", null, null, "bedrock/" + modelId),
+        return new ModelCall(Feature.CHAT, CATALOG.select("general", null, null, "bedrock/" + modelId),
                 "Chat", messages, 0.5, 512, stop, false);
     }
 

@@ -7,6 +7,7 @@ import io.github.aigateway.audit.AuditLog;
 import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.catalog.ModelSelection;
 import io.github.aigateway.catalog.Provider;
 import io.github.aigateway.resilience.ClientGoneException;
@@ -25,12 +26,14 @@ import org.junit.jupiter.api.Test;
 /** What extension routes do to a model call at the seams, and when the fallback may serve a request. */
 class ModelCallEditsTest {
 
+    private final ModelCatalog catalog = new ModelCatalog();
     private final ModelCallEdits edits = new ModelCallEdits();
     private final Exchange exchange = new DefaultExchange(new DefaultCamelContext());
 
     ModelCallEditsTest() {
+        edits.setCatalog(catalog);
         exchange.setProperty("modelCall", new ModelCall(Feature.CODE_COMPLETIONS,
-                ModelSelection.resolve("codestral", "http://vllm:8000/v1", "sk-gitlab", "custom_openai/Codestral-22B-v0.1"),
+                catalog.select("codestral", "http://vllm:8000/v1", "sk-gitlab", "custom_openai/Codestral-22B-v0.1"),
                 "Codestral", List.of(new ChatMessage("system", "Complete code."), new ChatMessage("user", "def add(a, b):")),
                 0.2, 64, List.of(), false));
     }
@@ -46,8 +49,12 @@ class ModelCallEditsTest {
 
         edits.retarget(exchange, "", "bedrock/anthropic.claude-3-haiku", "claude_3", "");
 
-        assertThat(call().model()).isEqualTo(new ModelSelection("claude_3", Provider.BEDROCK,
-                "anthropic.claude-3-haiku", null, null, "bedrock/anthropic.claude-3-haiku"));
+        ModelSelection model = call().model();
+        assertThat(model.family()).isEqualTo("claude_3");
+        assertThat(model.provider()).isEqualTo(Provider.BEDROCK);
+        assertThat(model.servedModel()).isEqualTo("anthropic.claude-3-haiku");
+        assertThat(model.endpoint()).isNull();
+        assertThat(model.apiKey()).isNull();
         assertThat(call().messages()).extracting(ChatMessage::content).containsExactly("Complete code.", "def add(a, b):");
         assertThat(exchange.getProperty(RetryPolicy.ANSWERED)).isNull();
         assertThat(exchange.getProperty(Exchange.EXCEPTION_CAUGHT)).isNull();

@@ -10,7 +10,7 @@ import io.github.aigateway.backend.ChatMessage;
 import io.github.aigateway.backend.ModelAnswer;
 import io.github.aigateway.backend.ModelCall;
 import io.github.aigateway.catalog.Feature;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.resilience.RetryPolicy;
 import io.github.aigateway.trace.ExchangeTracing;
@@ -30,7 +30,7 @@ class TapCopyTest {
     private final RequestRecord record = new RequestRecord("POST", "/v2/code/completions", "10.0.0.1", Map.of(), false);
     private Exchange tappedCopy() {
         ModelCall call = new ModelCall(Feature.CODE_COMPLETIONS,
-                ModelSelection.resolve("codestral", "http://vllm:8000/v1", "sk-gitlab", "custom_openai/Codestral-22B-v0.1"),
+                new ModelCatalog().select("codestral", "http://vllm:8000/v1", "sk-gitlab", "custom_openai/Codestral-22B-v0.1"),
                 "Codestral", List.of(new ChatMessage("user", "def add(a, b):")), 0.2, 64, List.of(), true);
         original.getMessage().setHeader("Authorization", "Bearer gitlab-token");
         original.getMessage().setBody("GitLab's request");

@@ -158,11 +158,11 @@ class TroubleshootTest {
     @Test
     void a_gateway_that_is_not_ready_shows_what_it_waits_for() {
         gateway.stubFor(get(urlEqualTo("/monitoring/ready")).willReturn(aResponse().withStatus(503)
-                .withBody("{\"status\":\"not ready\",\"checks\":{\"routes\":\"route vllm-backend is Stopped\"}}")));
+                .withBody("{\"status\":\"not ready\",\"checks\":{\"routes\":\"route openai-compatible is Stopped\"}}")));
 
         assertThat(troubleshoot()).isEqualTo(1);
         assertThat(output).contains("✖  Gateway readiness")
-                .contains("answered 503 {\"status\":\"not ready\",\"checks\":{\"routes\":\"route vllm-backend is Stopped\"}}");
+                .contains("answered 503 {\"status\":\"not ready\",\"checks\":{\"routes\":\"route openai-compatible is Stopped\"}}");
     }
 
     @Test
