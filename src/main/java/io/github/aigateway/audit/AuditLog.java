@@ -122,6 +122,25 @@ public class AuditLog {
         return line;
     }
 
+    /**
+     * An event line beside a request's record, e.g. {@code "event":"shadow"} for a model call made from a copy
+     * of the request (extension/TapCopy): built as a record from the copy's exchange, whose own
+     * {@link RequestRecord#forCopy record} times it, so {@code duration_s} runs from the copy's start, and whose
+     * {@code status_code} is the model's (0 when it gave none: refused, reset, timed out, never called).
+     */
+    public String event(Exchange exchange, String event) {
+        ObjectNode built = build(exchange);
+        RequestRecord request = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
+        ObjectNode record = JSON.createObjectNode();
+        record.set("timestamp", built.get("timestamp"));
+        record.put("event", event);
+        record.setAll(built);
+        record.put("status_code", Math.max(0, request.backendStatus()));
+        String line = write(record);
+        AUDIT.info(line);
+        return line;
+    }
+
     /** The record as one line: JSON, or key=value pairs. */
     String write(ObjectNode record) {
         return formatJson ? Json.write(record) : text(record);

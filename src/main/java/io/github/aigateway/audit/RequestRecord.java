@@ -45,6 +45,17 @@ public final class RequestRecord implements StreamObserver {
         this.responseText = verbose ? new StringBuilder() : null;
     }
 
+    /**
+     * The record of a copy of this request that runs on its own (a wire-tap's, see extension/TapCopy): the same
+     * request fields, its own clock and model call timing, and already claimed, so the request's audit
+     * onCompletion never writes it and nothing the copy does reaches this record.
+     */
+    public RequestRecord forCopy() {
+        RequestRecord copy = new RequestRecord(method, path, clientIp, gitlabHeaders, verbose);
+        copy.audited.set(true);
+        return copy;
+    }
+
     /** True once: the request's single audit record is written by whoever claims it first. */
     public boolean claimForAudit() {
         return audited.compareAndSet(false, true);

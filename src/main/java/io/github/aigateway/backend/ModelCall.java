@@ -33,4 +33,9 @@ public record ModelCall(Feature feature, ModelSelection model, String promptName
     public ModelCall withModel(ModelSelection replaced) {
         return new ModelCall(feature, replaced, promptName, messages, temperature, maxTokens, stop, stream);
     }
+
+    /** The same call answered whole: a copy of the request has no stream to GitLab to relay tokens into. */
+    public ModelCall withoutStream() {
+        return new ModelCall(feature, model, promptName, messages, temperature, maxTokens, stop, false);
+    }
 }

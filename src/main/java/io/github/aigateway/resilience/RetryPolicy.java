@@ -30,7 +30,7 @@ public class RetryPolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryPolicy.class);
     /** Exchange property the loop runs until: true once an attempt got the model's answer. */
-    static final String ANSWERED = "modelAnswered";
+    public static final String ANSWERED = "modelAnswered";
 
     private int maxAttempts = 3;
     private Duration backoff = Duration.ofMillis(200);

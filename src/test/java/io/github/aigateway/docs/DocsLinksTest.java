@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The user-facing docs (README, docs/, bench/README.md) link only inside the repository, and every link resolves:
+ * The user-facing docs (README, docs/, bench/README.md, recipes/README.md) link only inside the repository, and every link resolves:
  * the file exists and, with a {@code #fragment}, has that heading.
  */
 class DocsLinksTest {
@@ -50,7 +50,7 @@ class DocsLinksTest {
     }
 
     private static List<Path> docs() throws IOException {
-        List<Path> docs = new ArrayList<>(List.of(Path.of("README.md"), Path.of("bench/README.md")));
+        List<Path> docs = new ArrayList<>(List.of(Path.of("README.md"), Path.of("bench/README.md"), Path.of("recipes/README.md")));
         try (Stream<Path> files = Files.walk(Path.of("docs"))) {
             files.filter(file -> file.toString().endsWith(".md")).sorted().forEach(docs::add);
         }
