@@ -130,7 +130,7 @@ class CatalogRoutingRouteTest {
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', value = {
         "16026 | bearerKeyCredentials | openAiChat | parameter credentials: 'openAiChat' must name a bean that is a"
-            + " io.github.aigateway.backend.ModelCredentials; it is a io.github.aigateway.backend.OpenAiChat",
+            + " io.github.aigateway.backend.ModelCredentials; it is a io.github.aigateway.backend.openai.OpenAiChat",
         "16027 | bearerKeyCredentials | ollamaCredentials | parameter credentials: 'ollamaCredentials' must name a bean"
             + " that is a io.github.aigateway.backend.ModelCredentials; there is no such bean",
         "16028 | ${exchangeProperty.modelEndpoint}/v1 | ${exchangeProperty.modelEndpoint/v1 | parameter url:"

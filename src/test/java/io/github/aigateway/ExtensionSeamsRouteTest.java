@@ -13,7 +13,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.github.aigateway.backend.ModelAnswer;
+import io.github.aigateway.model.ModelAnswer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;

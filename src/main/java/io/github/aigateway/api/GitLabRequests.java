@@ -1,13 +1,16 @@
 package io.github.aigateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.aigateway.api.CodeSuggestionRequest.ContextSnippet;
 import io.github.aigateway.auth.GitLabAuth;
 import io.github.aigateway.auth.GitLabUser;
-import io.github.aigateway.backend.ChatMessage;
-import io.github.aigateway.catalog.Feature;
 import io.github.aigateway.catalog.ModelCatalog;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.failure.GatewayException;
+import io.github.aigateway.model.ChatMessage;
+import io.github.aigateway.model.Feature;
+import io.github.aigateway.model.ModelSelection;
+import io.github.aigateway.suggestion.CodeSuggestionRequest;
+import io.github.aigateway.suggestion.CodeSuggestionRequest.ContextSnippet;
+import io.github.aigateway.suggestion.ResponseFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

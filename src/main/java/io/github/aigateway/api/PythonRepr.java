@@ -1,6 +1,7 @@
 package io.github.aigateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.aigateway.failure.RequestValidationException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;

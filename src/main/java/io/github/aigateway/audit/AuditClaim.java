@@ -1,6 +1,7 @@
 package io.github.aigateway.audit;
 
-import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.request.RequestRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 

@@ -1,17 +1,18 @@
 package io.github.aigateway.audit;
 
-import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.aigateway.api.CodeSuggestionRequest;
-import io.github.aigateway.api.RequestContext;
-import io.github.aigateway.backend.ChatMessage;
-import io.github.aigateway.backend.ModelAnswer;
-import io.github.aigateway.backend.ModelCall;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.json.Json;
 import io.github.aigateway.metrics.GatewayMetrics;
+import io.github.aigateway.model.ChatMessage;
+import io.github.aigateway.model.ModelAnswer;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.model.ModelSelection;
 import io.github.aigateway.monitoring.ReadinessChecks;
+import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.request.RequestRecord;
+import io.github.aigateway.suggestion.CodeSuggestionRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

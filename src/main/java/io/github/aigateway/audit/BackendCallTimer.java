@@ -1,7 +1,8 @@
 package io.github.aigateway.audit;
 
-import io.github.aigateway.api.RequestContext;
 import io.github.aigateway.backend.ModelEndpoints;
+import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.request.RequestRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;

@@ -1,9 +1,8 @@
 package io.github.aigateway.auth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import io.github.aigateway.api.AuthenticationException;
-import io.github.aigateway.api.GatewayException;
-import io.github.aigateway.api.ScopedRequest;
+import io.github.aigateway.failure.AuthenticationException;
+import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.monitoring.ReadinessChecks;
 import java.text.ParseException;
 import java.time.Clock;

@@ -1,10 +1,10 @@
 package io.github.aigateway.auth;
 
-import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.auth.IpAddresses.Cidr;
 import io.github.aigateway.backend.CheckedEndpoint;
-import io.github.aigateway.backend.ModelCall;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.model.ModelSelection;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -9,7 +9,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import io.github.aigateway.api.AuthenticationException;
+import io.github.aigateway.failure.AuthenticationException;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Map;

@@ -1,7 +1,10 @@
 package io.github.aigateway.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.failure.GatewayException;
+import io.github.aigateway.model.ModelSelection;
+import io.github.aigateway.model.Provider;
+import io.github.aigateway.model.Secret;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

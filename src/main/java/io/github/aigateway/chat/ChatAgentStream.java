@@ -1,7 +1,7 @@
 package io.github.aigateway.chat;
 
-import io.github.aigateway.api.Json;
-import io.github.aigateway.api.PythonJson;
+import io.github.aigateway.json.Json;
+import io.github.aigateway.json.PythonJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.stream.StreamObserver;

@@ -1,8 +1,8 @@
 package io.github.aigateway.chat;
 
-import io.github.aigateway.backend.ChatMessage;
-import io.github.aigateway.backend.ModelCall;
-import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.model.ChatMessage;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.model.Feature;
 import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.catalog.PromptSettings;
 import io.github.aigateway.prompt.PromptTemplates;

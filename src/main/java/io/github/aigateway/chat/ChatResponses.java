@@ -1,12 +1,13 @@
 package io.github.aigateway.chat;
 
-import io.github.aigateway.api.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.aigateway.api.ErrorReply;
-import io.github.aigateway.api.RequestContext;
-import io.github.aigateway.backend.ModelAnswer;
-import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.failure.ErrorReply;
+import io.github.aigateway.json.Json;
+import io.github.aigateway.model.ModelAnswer;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.prompt.PromptRequest;
+import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.resilience.ModelCallControl;
 import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.resilience.StopReason;

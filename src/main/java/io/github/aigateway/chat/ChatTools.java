@@ -3,7 +3,7 @@ package io.github.aigateway.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.github.aigateway.server.ConfigFiles;
+import io.github.aigateway.config.ConfigFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

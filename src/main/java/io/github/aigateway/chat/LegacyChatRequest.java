@@ -1,8 +1,8 @@
 package io.github.aigateway.chat;
 
-import io.github.aigateway.api.ScopedRequest;
-import io.github.aigateway.backend.ChatMessage;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.auth.ScopedRequest;
+import io.github.aigateway.model.ChatMessage;
+import io.github.aigateway.model.ModelSelection;
 import java.util.List;
 
 /**

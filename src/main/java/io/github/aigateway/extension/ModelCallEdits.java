@@ -1,12 +1,12 @@
 package io.github.aigateway.extension;
 
-import io.github.aigateway.api.GatewayException;
-import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.failure.GatewayException;
+import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.audit.AuditLog;
-import io.github.aigateway.backend.ChatMessage;
-import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.model.ChatMessage;
+import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.catalog.ModelCatalog;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.model.ModelSelection;
 import io.github.aigateway.resilience.ClientGoneException;
 import io.github.aigateway.resilience.RetryPolicy;
 import io.github.aigateway.stream.TokenStream;

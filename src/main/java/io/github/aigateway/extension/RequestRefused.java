@@ -1,6 +1,6 @@
 package io.github.aigateway.extension;
 
-import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.failure.GatewayException;
 
 /**
  * A request an extension route refuses: GitLab gets 403 {@code {"detail": "<the message>"}}. Made for a YAML

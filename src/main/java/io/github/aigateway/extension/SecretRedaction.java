@@ -1,8 +1,8 @@
 package io.github.aigateway.extension;
 
 import io.github.aigateway.audit.AuditLog;
-import io.github.aigateway.backend.ChatMessage;
-import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.model.ChatMessage;
+import io.github.aigateway.model.ModelCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.github.aigateway.extension;
 
-import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.audit.AuditLog;
-import io.github.aigateway.audit.RequestRecord;
-import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.request.RequestRecord;
+import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.resilience.RetryPolicy;
 import io.github.aigateway.trace.ExchangeTracing;

@@ -1,6 +1,6 @@
 package io.github.aigateway.extension;
 
-import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.auth.GitLabAuth;
 import io.github.aigateway.auth.GitLabUser;
 import java.time.Clock;

@@ -1,12 +1,12 @@
 package io.github.aigateway.metrics;
 
-import io.github.aigateway.api.CodeSuggestionRequest;
-import io.github.aigateway.api.RequestContext;
-import io.github.aigateway.backend.ModelAnswer;
-import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.suggestion.CodeSuggestionRequest;
+import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.model.ModelAnswer;
+import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.backend.ModelEndpoints;
 import io.github.aigateway.catalog.ModelCatalog;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.model.ModelSelection;
 import io.github.aigateway.metrics.GatewayMetrics.RequestLabels;
 import io.github.aigateway.stream.TokenStream;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.github.aigateway.prompt;
 
-import io.github.aigateway.api.GatewayException;
-import io.github.aigateway.backend.ChatMessage;
+import io.github.aigateway.failure.GatewayException;
+import io.github.aigateway.model.ChatMessage;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.AttributeNotFoundException;
 import io.pebbletemplates.pebble.error.LoaderException;

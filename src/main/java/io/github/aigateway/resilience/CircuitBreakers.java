@@ -1,7 +1,7 @@
 package io.github.aigateway.resilience;
 
-import io.github.aigateway.api.GatewayException;
-import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.failure.GatewayException;
+import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.metrics.GatewayMetrics;
 import java.io.IOException;
 import java.time.Duration;

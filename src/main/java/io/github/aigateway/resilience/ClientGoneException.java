@@ -1,6 +1,6 @@
 package io.github.aigateway.resilience;
 
-import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.failure.GatewayException;
 
 /** GitLab closed the connection: nothing can be answered, and the model call was dropped or cancelled. */
 public class ClientGoneException extends GatewayException {

@@ -1,16 +1,16 @@
 package io.github.aigateway.resilience;
 
-import io.github.aigateway.api.Json;
+import io.github.aigateway.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.aigateway.api.GatewayException;
-import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.failure.GatewayException;
+import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.backend.CheckedAddressResolver;
 import io.github.aigateway.backend.CheckedEndpoint;
 import io.github.aigateway.backend.DeadConnectionRetry;
-import io.github.aigateway.backend.ModelCall;
-import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.model.Feature;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.EnumMap;
 import java.util.Locale;

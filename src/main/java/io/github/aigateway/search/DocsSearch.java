@@ -2,7 +2,7 @@ package io.github.aigateway.search;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.aigateway.api.Json;
+import io.github.aigateway.json.Json;
 import io.github.aigateway.monitoring.ReadinessChecks;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.github.aigateway.server;
 
-import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.audit.AuditLog;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Future;

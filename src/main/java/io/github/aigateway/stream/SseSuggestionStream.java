@@ -1,6 +1,6 @@
 package io.github.aigateway.stream;
 
-import io.github.aigateway.api.Json;
+import io.github.aigateway.json.Json;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,10 +1,10 @@
 package io.github.aigateway.trace;
 
-import io.github.aigateway.api.RequestContext;
-import io.github.aigateway.backend.ModelAnswer;
-import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.model.ModelAnswer;
+import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.backend.ModelEndpoints;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.model.ModelSelection;
 import io.github.aigateway.metrics.ExchangeEventNotifier;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;

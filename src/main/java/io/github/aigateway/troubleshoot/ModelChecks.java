@@ -2,9 +2,9 @@ package io.github.aigateway.troubleshoot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.catalog.ModelCatalog;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.model.ModelSelection;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;

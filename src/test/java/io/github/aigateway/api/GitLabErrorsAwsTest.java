@@ -2,6 +2,7 @@ package io.github.aigateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.aigateway.failure.ErrorReply;
 import java.net.SocketTimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;

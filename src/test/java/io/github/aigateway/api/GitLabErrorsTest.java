@@ -2,10 +2,14 @@ package io.github.aigateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.aigateway.backend.ModelCall;
-import io.github.aigateway.catalog.Feature;
-import io.github.aigateway.catalog.Provider;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.failure.AuthenticationException;
+import io.github.aigateway.failure.ErrorReply;
+import io.github.aigateway.failure.GatewayException;
+import io.github.aigateway.failure.RequestValidationException;
+import io.github.aigateway.model.Feature;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.model.ModelSelection;
+import io.github.aigateway.model.Provider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;

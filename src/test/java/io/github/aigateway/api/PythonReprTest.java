@@ -3,6 +3,8 @@ package io.github.aigateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.aigateway.failure.RequestValidationException;
+import io.github.aigateway.json.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.aigateway.api.GatewayException;
-import io.github.aigateway.backend.ModelCall;
-import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.failure.GatewayException;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.model.Feature;
 import io.github.aigateway.catalog.ModelCatalog;
-import io.github.aigateway.catalog.ModelSelection;
+import io.github.aigateway.model.ModelSelection;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

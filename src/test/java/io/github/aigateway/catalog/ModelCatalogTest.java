@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.aigateway.api.GatewayException;
-import io.github.aigateway.backend.ModelCall;
+import io.github.aigateway.failure.GatewayException;
+import io.github.aigateway.model.Feature;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.model.ModelSelection;
+import io.github.aigateway.model.Provider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,14 +2,14 @@ package io.github.aigateway.extension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.aigateway.api.GatewayException;
+import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.audit.AuditLog;
-import io.github.aigateway.backend.ChatMessage;
-import io.github.aigateway.backend.ModelCall;
-import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.model.ChatMessage;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.model.Feature;
 import io.github.aigateway.catalog.ModelCatalog;
-import io.github.aigateway.catalog.ModelSelection;
-import io.github.aigateway.catalog.Provider;
+import io.github.aigateway.model.ModelSelection;
+import io.github.aigateway.model.Provider;
 import io.github.aigateway.resilience.ClientGoneException;
 import io.github.aigateway.resilience.RetryPolicy;
 import io.github.aigateway.stream.TokenStream;

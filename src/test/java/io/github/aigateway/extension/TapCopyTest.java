@@ -2,14 +2,14 @@ package io.github.aigateway.extension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.aigateway.api.RequestContext;
+import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.audit.AuditClaim;
 import io.github.aigateway.audit.AuditLog;
-import io.github.aigateway.audit.RequestRecord;
-import io.github.aigateway.backend.ChatMessage;
-import io.github.aigateway.backend.ModelAnswer;
-import io.github.aigateway.backend.ModelCall;
-import io.github.aigateway.catalog.Feature;
+import io.github.aigateway.request.RequestRecord;
+import io.github.aigateway.model.ChatMessage;
+import io.github.aigateway.model.ModelAnswer;
+import io.github.aigateway.model.ModelCall;
+import io.github.aigateway.model.Feature;
 import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.resilience.RetryPolicy;

@@ -1,5 +1,0 @@
-package io.github.aigateway.backend;
-
-/** One message of a chat prompt: {@code system}, {@code user} or an {@code assistant} prefill. */
-public record ChatMessage(String role, String content) {
-}
