@@ -3,6 +3,7 @@ package io.github.aigateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.backend.bedrock.BedrockClientBuilder;
 import io.github.aigateway.backend.bedrock.BedrockResponseStreamRelay;
@@ -75,7 +76,7 @@ class BedrockResponseStreamRelayTest {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty("modelCall", call);
         exchange.setProperty("responseStream", out);
-        exchange.setProperty(ModelCalls.ENDPOINT, bedrock.endpoint());
+        exchange.setProperty(ExchangeProperties.MODEL_ENDPOINT, bedrock.endpoint());
         modelCalls.begin(exchange);
         return exchange;
     }

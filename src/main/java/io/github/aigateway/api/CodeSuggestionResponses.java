@@ -3,11 +3,11 @@ package io.github.aigateway.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.json.Json;
 import io.github.aigateway.model.Feature;
 import io.github.aigateway.model.ModelAnswer;
 import io.github.aigateway.model.ModelCall;
-import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.stream.RawTextStream;
 import io.github.aigateway.stream.SseSuggestionStream;
 import io.github.aigateway.stream.StreamObserver;
@@ -63,14 +63,14 @@ public class CodeSuggestionResponses {
 
     /** The stream a streamed answer is written to, in the endpoint's streaming format; null for a complete answer. */
     public TokenStream openStream(Exchange exchange) {
-        CodeSuggestionRequest request = exchange.getProperty(RequestContext.GITLAB_REQUEST, CodeSuggestionRequest.class);
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        CodeSuggestionRequest request = exchange.getProperty(ExchangeProperties.GITLAB_REQUEST, CodeSuggestionRequest.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         if (!call.stream()) {
             return null;
         }
-        HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
-        String correlationId = exchange.getProperty(RequestContext.CORRELATION_ID, String.class);
-        StreamObserver observer = exchange.getProperty(RequestContext.RECORD, StreamObserver.NONE, StreamObserver.class);
+        HttpServerResponse response = exchange.getProperty(ExchangeProperties.VERTX_RESPONSE, HttpServerResponse.class);
+        String correlationId = exchange.getProperty(ExchangeProperties.CORRELATION_ID, String.class);
+        StreamObserver observer = exchange.getProperty(ExchangeProperties.REQUEST_RECORD, StreamObserver.NONE, StreamObserver.class);
         if (request.format() == ResponseFormat.SUGGESTIONS_V4) {
             // GitLab's stream metadata names the model without its language
             ObjectNode metadata = metadata(request, call);

@@ -1,8 +1,8 @@
 package io.github.aigateway.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.audit.SecretMasker;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.AuthenticationException;
 import io.github.aigateway.failure.ErrorReply;
 import io.github.aigateway.failure.GatewayException;
@@ -11,7 +11,6 @@ import io.github.aigateway.json.Json;
 import io.github.aigateway.model.Feature;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.model.Provider;
-import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.request.RequestRecord;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
@@ -118,7 +117,7 @@ public class GitLabErrors {
      * verbose AI logs header), as GitLab's gateway answers a {@code RequestValidationError}.
      */
     private static ErrorReply validation(Exchange exchange, RequestValidationException e) {
-        RequestRecord record = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
+        RequestRecord record = exchange.getProperty(ExchangeProperties.REQUEST_RECORD, RequestRecord.class);
         boolean mayLogRequestData = record != null && record.verbose();
         return detail(422, mayLogRequestData ? PythonRepr.errors(e.getErrors()) : "Validation error");
     }
@@ -149,7 +148,7 @@ public class GitLabErrors {
     /** The model server answered with an HTTP error. */
     private static ErrorReply modelStatus(Exchange exchange, HttpOperationFailedException e) {
         int status = e.getStatusCode();
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         String modelMessage = SecretMasker.mask(modelMessage(e),
                 call == null || call.model().apiKey() == null ? null : call.model().apiKey().reveal());
         LOG.warn("Model server answered HTTP {}: {}", status, modelMessage);
@@ -258,12 +257,12 @@ public class GitLabErrors {
     }
 
     private static boolean isPromptCall(Exchange exchange) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         return call != null && call.feature() == Feature.PROMPTS;
     }
 
     private static String servedModel(Exchange exchange) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         return call == null ? "" : "'" + call.model().servedModel() + "'";
     }
 

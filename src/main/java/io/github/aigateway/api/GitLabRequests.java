@@ -1,9 +1,9 @@
 package io.github.aigateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.aigateway.auth.GitLabAuth;
 import io.github.aigateway.auth.GitLabUser;
 import io.github.aigateway.catalog.ModelCatalog;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.model.ChatMessage;
 import io.github.aigateway.model.Feature;
@@ -214,7 +214,7 @@ public class GitLabRequests {
 
     /** 403 in GitLab's v3 words unless the authenticated token grants the feature's unit primitive. */
     private static void requireUnitPrimitive(Exchange exchange, Feature feature) {
-        GitLabUser user = exchange.getProperty(GitLabAuth.USER, GitLabUser.class);
+        GitLabUser user = exchange.getProperty(ExchangeProperties.GITLAB_USER, GitLabUser.class);
         if (user == null || !user.can(feature.unitPrimitive())) {
             throw new GatewayException(403, "Unauthorized to access code suggestions");
         }

@@ -1,6 +1,6 @@
 package io.github.aigateway.audit;
 
-import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.request.RequestRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.ExpressionAdapter;
@@ -14,7 +14,7 @@ public class AnswerOverhead extends ExpressionAdapter {
 
     @Override
     public Object evaluate(Exchange exchange) {
-        RequestRecord record = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
+        RequestRecord record = exchange.getProperty(ExchangeProperties.REQUEST_RECORD, RequestRecord.class);
         return record == null ? null : record.answerOverheadMs();
     }
 }

@@ -1,6 +1,6 @@
 package io.github.aigateway.audit;
 
-import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.request.RequestRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
@@ -15,7 +15,7 @@ public class AuditClaim implements Predicate {
 
     @Override
     public boolean matches(Exchange exchange) {
-        RequestRecord record = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
+        RequestRecord record = exchange.getProperty(ExchangeProperties.REQUEST_RECORD, RequestRecord.class);
         return record != null && record.claimForAudit();
     }
 }

@@ -3,6 +3,7 @@ package io.github.aigateway.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.json.Json;
 import io.github.aigateway.metrics.GatewayMetrics;
 import io.github.aigateway.model.ChatMessage;
@@ -10,7 +11,6 @@ import io.github.aigateway.model.ModelAnswer;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.model.ModelSelection;
 import io.github.aigateway.monitoring.ReadinessChecks;
-import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.request.RequestRecord;
 import io.github.aigateway.suggestion.CodeSuggestionRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
 public class AuditLog {
 
     static final String LOGGER = "gateway.audit";
-    /** A map extension routes fill with fields for the request's record (e.g. {@code redacted: 2}). */
-    public static final String AUDIT_FIELDS = "auditFields";
     private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -131,7 +129,7 @@ public class AuditLog {
      */
     public String event(Exchange exchange, String event) {
         ObjectNode built = build(exchange);
-        RequestRecord request = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
+        RequestRecord request = exchange.getProperty(ExchangeProperties.REQUEST_RECORD, RequestRecord.class);
         ObjectNode record = JSON.createObjectNode();
         record.set("timestamp", built.get("timestamp"));
         record.put("event", event);
@@ -167,18 +165,18 @@ public class AuditLog {
     }
 
     ObjectNode build(Exchange exchange) {
-        RequestRecord request = exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
-        ModelAnswer answer = exchange.getProperty("modelAnswer", ModelAnswer.class);
-        HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
-        CodeSuggestionRequest suggestion = exchange.getProperty(RequestContext.GITLAB_REQUEST)
+        RequestRecord request = exchange.getProperty(ExchangeProperties.REQUEST_RECORD, RequestRecord.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
+        ModelAnswer answer = exchange.getProperty(ExchangeProperties.MODEL_ANSWER, ModelAnswer.class);
+        HttpServerResponse response = exchange.getProperty(ExchangeProperties.VERTX_RESPONSE, HttpServerResponse.class);
+        CodeSuggestionRequest suggestion = exchange.getProperty(ExchangeProperties.GITLAB_REQUEST)
                 instanceof CodeSuggestionRequest read ? read : null;
         ModelSelection model = call != null ? call.model() : suggestion != null ? suggestion.model() : null;
         String key = model == null || model.apiKey() == null ? null : model.apiKey().reveal();
 
         ObjectNode record = JSON.createObjectNode();
         record.put("timestamp", request.arrivedAt().toString());
-        record.put("correlation_id", exchange.getProperty(RequestContext.CORRELATION_ID, String.class));
+        record.put("correlation_id", exchange.getProperty(ExchangeProperties.CORRELATION_ID, String.class));
         record.put("method", request.method());
         record.put("path", request.path());
         record.put("status_code", response == null ? 0 : response.getStatusCode());
@@ -207,7 +205,7 @@ public class AuditLog {
         if (answer != null && answer.outputTokens() >= 0) {
             record.put("output_tokens", answer.outputTokens());
         }
-        String outcome = exchange.getProperty("streamOutcome", String.class);
+        String outcome = exchange.getProperty(ExchangeProperties.STREAM_OUTCOME, String.class);
         if (outcome != null) {
             record.put("stream_outcome", SecretMasker.mask(outcome, key));
         }
@@ -220,7 +218,7 @@ public class AuditLog {
             record.put("error_class", cause.getClass().getSimpleName());
             record.put("error_message", SecretMasker.mask(String.valueOf(cause.getMessage()), key));
         }
-        addExtensionFields(record, exchange.getProperty(AUDIT_FIELDS, Map.class));
+        addExtensionFields(record, exchange.getProperty(ExchangeProperties.AUDIT_FIELDS, Map.class));
         if (request.verbose()) {
             if (call != null) {
                 var prompt = record.putArray("prompt");

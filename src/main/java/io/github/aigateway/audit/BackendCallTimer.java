@@ -1,7 +1,7 @@
 package io.github.aigateway.audit;
 
 import io.github.aigateway.backend.ModelEndpoints;
-import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.request.RequestRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -50,7 +50,7 @@ public class BackendCallTimer extends EventNotifierSupport {
     }
 
     private static RequestRecord record(Exchange exchange) {
-        return exchange.getProperty(RequestContext.RECORD, RequestRecord.class);
+        return exchange.getProperty(ExchangeProperties.REQUEST_RECORD, RequestRecord.class);
     }
 
     private static int status(Exchange exchange) {

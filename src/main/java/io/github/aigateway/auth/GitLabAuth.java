@@ -1,6 +1,7 @@
 package io.github.aigateway.auth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.AuthenticationException;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.monitoring.ReadinessChecks;
@@ -30,9 +31,6 @@ import org.slf4j.LoggerFactory;
  * listener other than loopback the gateway refuses to start with one unless {@code allowBypassOnNetwork}.
  */
 public class GitLabAuth implements CamelContextAware {
-
-    /** Exchange property: the {@link GitLabUser} of an authenticated request. */
-    public static final String USER = "gitlabUser";
 
     private ReadinessChecks readiness;
     private static final Logger LOG = LoggerFactory.getLogger(GitLabAuth.class);
@@ -143,13 +141,13 @@ public class GitLabAuth implements CamelContextAware {
 
     /**
      * Checks GitLab's headers and token (contract §4.2 steps 1–6) and stores the {@link GitLabUser} in
-     * exchange property {@value #USER}; throws {@link AuthenticationException} (401) otherwise.
+     * exchange property {@value #ExchangeProperties.GITLAB_USER}; throws {@link AuthenticationException} (401) otherwise.
      */
     public void authenticate(Exchange exchange) {
         Message request = exchange.getMessage();
         if (bypassExternal || bypassExternalWithHeader
                 && "true".equalsIgnoreCase(request.getHeader("Bypass-Auth", String.class))) {
-            exchange.setProperty(USER, GitLabUser.BYPASSED);
+            exchange.setProperty(ExchangeProperties.GITLAB_USER, GitLabUser.BYPASSED);
             return;
         }
         String authorization = request.getHeader("Authorization", String.class);
@@ -168,7 +166,7 @@ public class GitLabAuth implements CamelContextAware {
             throw new AuthenticationException(NO_KEYS);
         }
         JWTClaimsSet claims = verifier.verify(space < 0 ? "" : authorization.substring(space + 1).strip());
-        exchange.setProperty(USER, userMatchingHeaders(claims, request, audience));
+        exchange.setProperty(ExchangeProperties.GITLAB_USER, userMatchingHeaders(claims, request, audience));
     }
 
     /** 403 {@code {"detail": "Unauthorized to access <thing>"}} unless the request's token grants {@code scope}. */
@@ -187,7 +185,7 @@ public class GitLabAuth implements CamelContextAware {
             return;
         }
         requireScope(exchange, scope);
-        GitLabUser user = exchange.getProperty(USER, GitLabUser.class);
+        GitLabUser user = exchange.getProperty(ExchangeProperties.GITLAB_USER, GitLabUser.class);
         if (!selfIssuedAllowed && !user.unrestricted() && audience.equals(user.issuer())) {
             throw new GatewayException(403, "Unauthorized to access " + DENIED_THING.getOrDefault(scope, scope));
         }
@@ -205,7 +203,7 @@ public class GitLabAuth implements CamelContextAware {
     public void requireScopesOf(Exchange exchange, ScopedRequest request) {
         List<String> anyOf = request.anyOfScopes();
         if (!anyOf.isEmpty()) {
-            GitLabUser user = exchange.getProperty(USER, GitLabUser.class);
+            GitLabUser user = exchange.getProperty(ExchangeProperties.GITLAB_USER, GitLabUser.class);
             if (user == null) {
                 throw new IllegalStateException("the route must call gitlabAuth.authenticate before requireScope");
             }
@@ -240,7 +238,7 @@ public class GitLabAuth implements CamelContextAware {
     }
 
     private static GitLabUser user(Exchange exchange) {
-        GitLabUser user = exchange.getProperty(USER, GitLabUser.class);
+        GitLabUser user = exchange.getProperty(ExchangeProperties.GITLAB_USER, GitLabUser.class);
         if (user == null) {
             throw new IllegalStateException("the route must call gitlabAuth.authenticate before requireScope");
         }

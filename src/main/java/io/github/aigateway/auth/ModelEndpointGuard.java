@@ -1,5 +1,6 @@
 package io.github.aigateway.auth;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.auth.IpAddresses.Cidr;
 import io.github.aigateway.backend.CheckedEndpoint;
@@ -54,12 +55,12 @@ public class ModelEndpointGuard {
     /**
      * For the model router: checks the call's endpoint (403 unless it may be called) and keeps it, as exchange
      * properties {@code modelEndpoint} (the URL, whose concurrency limit and breaker count the call) and
-     * {@link CheckedEndpoint#PROPERTY} (with the addresses checked, which the model clients connect to).
+     * {@link ExchangeProperties#MODEL_ENDPOINT_CHECKED} (with the addresses checked, which the model clients connect to).
      */
     public void check(Exchange exchange) {
-        CheckedEndpoint checked = requireSafe(exchange.getProperty("modelCall", ModelCall.class));
-        exchange.setProperty("modelEndpoint", checked == null ? null : checked.url());
-        exchange.setProperty(CheckedEndpoint.PROPERTY, checked);
+        CheckedEndpoint checked = requireSafe(exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class));
+        exchange.setProperty(ExchangeProperties.MODEL_ENDPOINT, checked == null ? null : checked.url());
+        exchange.setProperty(ExchangeProperties.MODEL_ENDPOINT_CHECKED, checked);
     }
 
     /**

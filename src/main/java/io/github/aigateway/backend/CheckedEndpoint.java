@@ -1,5 +1,6 @@
 package io.github.aigateway.backend;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
@@ -8,15 +9,13 @@ import java.util.Locale;
 /**
  * A model endpoint the endpoint guard let through, with the addresses its host resolved to when it was checked:
  * the model clients connect to these, never to a second DNS answer (which could differ: DNS rebinding), while
- * the host name still goes into {@code Host} and TLS. Exchange property {@link #PROPERTY}.
+ * the host name still goes into {@code Host} and TLS. Exchange property {@link #ExchangeProperties.MODEL_ENDPOINT_CHECKED}.
  *
  * @param url       the endpoint, as GitLab sent it
  * @param host      its host, lower case, without brackets or trailing dots
  * @param addresses every address the host resolved to, each checked; empty when it did not resolve
  */
 public record CheckedEndpoint(String url, String host, List<InetAddress> addresses) {
-
-    public static final String PROPERTY = "modelEndpointChecked";
 
     public CheckedEndpoint {
         addresses = List.copyOf(addresses);

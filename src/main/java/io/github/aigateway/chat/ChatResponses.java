@@ -2,14 +2,13 @@ package io.github.aigateway.chat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.ErrorReply;
 import io.github.aigateway.json.Json;
 import io.github.aigateway.model.ModelAnswer;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.prompt.PromptRequest;
-import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.resilience.ModelCallControl;
-import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.resilience.StopReason;
 import io.github.aigateway.stream.NdjsonStream;
 import io.github.aigateway.stream.PromptContentStream;
@@ -35,7 +34,7 @@ public class ChatResponses {
 
     /** {@code /v2/chat/agent}: NDJSON events out of the ReAct parser. */
     public TokenStream agentStream(Exchange exchange) {
-        ChatAgentRequest request = exchange.getProperty(RequestContext.GITLAB_REQUEST, ChatAgentRequest.class);
+        ChatAgentRequest request = exchange.getProperty(ExchangeProperties.GITLAB_REQUEST, ChatAgentRequest.class);
         StreamObserver record = observer(exchange);
         StreamObserver firstChunkOnly = new StreamObserver() {
             @Override
@@ -63,17 +62,17 @@ public class ChatResponses {
      * has retried what was safe to retry), not an HTTP error. The audit record says how the stream ended.
      */
     public void modelFailed(Exchange exchange) {
-        ErrorReply error = exchange.getProperty("errorReply", ErrorReply.class);
+        ErrorReply error = exchange.getProperty(ExchangeProperties.ERROR_REPLY, ErrorReply.class);
         String detail;
         try {
             detail = JSON.readTree(error.body()).path("detail").asText(error.body());
         } catch (IOException notJson) {
             detail = error.body();
         }
-        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        ModelCallControl control = exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class);
         StopReason stopped = control == null ? null : control.stopReason();
-        exchange.setProperty("streamOutcome", stopped != null ? stopped.outcome() : "failed: " + detail);
-        exchange.getProperty("responseStream", ChatAgentStream.class).fail(detail);
+        exchange.setProperty(ExchangeProperties.STREAM_OUTCOME, stopped != null ? stopped.outcome() : "failed: " + detail);
+        exchange.getProperty(ExchangeProperties.RESPONSE_STREAM, ChatAgentStream.class).fail(detail);
     }
 
     /**
@@ -81,10 +80,10 @@ public class ChatResponses {
      * GitLab asked for a complete answer.
      */
     public TokenStream textStream(Exchange exchange) {
-        if (!exchange.getProperty("modelCall", ModelCall.class).stream()) {
+        if (!exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class).stream()) {
             return null;
         }
-        if (exchange.getProperty(RequestContext.GITLAB_REQUEST) instanceof PromptRequest prompt
+        if (exchange.getProperty(ExchangeProperties.GITLAB_REQUEST) instanceof PromptRequest prompt
                 && prompt.apiVersion() == 2) {
             return new PromptContentStream(response(exchange), correlationId(exchange), observer(exchange));
         }
@@ -112,14 +111,14 @@ public class ChatResponses {
     }
 
     private static HttpServerResponse response(Exchange exchange) {
-        return exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
+        return exchange.getProperty(ExchangeProperties.VERTX_RESPONSE, HttpServerResponse.class);
     }
 
     private static String correlationId(Exchange exchange) {
-        return exchange.getProperty(RequestContext.CORRELATION_ID, String.class);
+        return exchange.getProperty(ExchangeProperties.CORRELATION_ID, String.class);
     }
 
     private static StreamObserver observer(Exchange exchange) {
-        return exchange.getProperty(RequestContext.RECORD, StreamObserver.NONE, StreamObserver.class);
+        return exchange.getProperty(ExchangeProperties.REQUEST_RECORD, StreamObserver.NONE, StreamObserver.class);
     }
 }

@@ -1,14 +1,12 @@
 package io.github.aigateway.extension;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
-import io.github.aigateway.request.RequestContext;
-import io.github.aigateway.audit.AuditLog;
 import io.github.aigateway.model.ChatMessage;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.model.ModelSelection;
 import io.github.aigateway.resilience.ClientGoneException;
-import io.github.aigateway.resilience.RetryPolicy;
 import io.github.aigateway.stream.TokenStream;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
@@ -56,14 +54,14 @@ public class ModelCallEdits {
      * @param apiKey  the key for that model only; empty for none
      */
     public void retarget(Exchange exchange, String endpoint, String identifier, String family, String apiKey) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         String targetFamily = family == null || family.isBlank() ? call.model().family() : family;
         ModelSelection target = catalog.select(targetFamily, blankToNull(endpoint), blankToNull(apiKey),
                 blankToNull(identifier));
-        exchange.setProperty("modelCall", call.withModel(target));
-        exchange.removeProperty("modelAnswer");
-        exchange.removeProperty(RetryPolicy.ANSWERED);
-        exchange.removeProperty("streamOutcome");
+        exchange.setProperty(ExchangeProperties.MODEL_CALL, call.withModel(target));
+        exchange.removeProperty(ExchangeProperties.MODEL_ANSWER);
+        exchange.removeProperty(ExchangeProperties.MODEL_ANSWERED);
+        exchange.removeProperty(ExchangeProperties.STREAM_OUTCOME);
         exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
     }
 
@@ -72,7 +70,7 @@ public class ModelCallEdits {
      * a {@code system} message goes first and any other role last.
      */
     public void setMessage(Exchange exchange, String role, String content) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         List<ChatMessage> messages = new ArrayList<>(call.messages());
         ChatMessage replaced = new ChatMessage(role, content);
         int at = messages.stream().map(ChatMessage::role).toList().indexOf(role);
@@ -83,7 +81,7 @@ public class ModelCallEdits {
         } else {
             messages.add(replaced);
         }
-        exchange.setProperty("modelCall", call.withMessages(messages));
+        exchange.setProperty(ExchangeProperties.MODEL_CALL, call.withMessages(messages));
     }
 
     /**
@@ -91,13 +89,13 @@ public class ModelCallEdits {
      * GitLab sent it, else its endpoint, else its family; never its key.
      */
     public void auditModelAs(Exchange exchange, String field) {
-        ModelSelection model = exchange.getProperty("modelCall", ModelCall.class).model();
+        ModelSelection model = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class).model();
         String name = model.identifier() != null && !model.identifier().isBlank() ? model.identifier()
                 : model.endpoint() != null ? model.endpoint() : model.family();
-        Map<?, ?> existing = exchange.getProperty(AuditLog.AUDIT_FIELDS, Map.class);
+        Map<?, ?> existing = exchange.getProperty(ExchangeProperties.AUDIT_FIELDS, Map.class);
         Map<Object, Object> fields = existing == null ? new LinkedHashMap<>() : new LinkedHashMap<>(existing);
         fields.put(field, name);
-        exchange.setProperty(AuditLog.AUDIT_FIELDS, fields);
+        exchange.setProperty(ExchangeProperties.AUDIT_FIELDS, fields);
     }
 
     /**
@@ -107,8 +105,8 @@ public class ModelCallEdits {
      * too; once anything went out, the request ends as it started.
      */
     public boolean nothingReachedGitLab(Exchange exchange) {
-        TokenStream stream = exchange.getProperty("responseStream", TokenStream.class);
-        HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
+        TokenStream stream = exchange.getProperty(ExchangeProperties.RESPONSE_STREAM, TokenStream.class);
+        HttpServerResponse response = exchange.getProperty(ExchangeProperties.VERTX_RESPONSE, HttpServerResponse.class);
         return (stream == null || !stream.started()) && (response == null || !response.headWritten());
     }
 

@@ -1,6 +1,6 @@
 package io.github.aigateway.extension;
 
-import io.github.aigateway.audit.AuditLog;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.model.ChatMessage;
 import io.github.aigateway.model.ModelCall;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public class SecretRedaction {
 
     /** Redacts exchange property {@code modelCall} and adds the count to the audit record's {@code redacted}. */
     public void redact(Exchange exchange) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         if (call == null) {
             return;
         }
@@ -59,7 +59,7 @@ public class SecretRedaction {
             redacted.add(new ChatMessage(message.role(), content));
         }
         if (count > 0) {
-            exchange.setProperty("modelCall", call.withMessages(redacted));
+            exchange.setProperty(ExchangeProperties.MODEL_CALL, call.withMessages(redacted));
         }
         auditFields(exchange).merge("redacted", count,
                 (before, added) -> ((Number) before).intValue() + ((Number) added).intValue());
@@ -89,10 +89,10 @@ public class SecretRedaction {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> auditFields(Exchange exchange) {
-        Map<String, Object> fields = exchange.getProperty(AuditLog.AUDIT_FIELDS, Map.class);
+        Map<String, Object> fields = exchange.getProperty(ExchangeProperties.AUDIT_FIELDS, Map.class);
         if (fields == null) {
             fields = new ConcurrentHashMap<>();
-            exchange.setProperty(AuditLog.AUDIT_FIELDS, fields);
+            exchange.setProperty(ExchangeProperties.AUDIT_FIELDS, fields);
         }
         return fields;
     }

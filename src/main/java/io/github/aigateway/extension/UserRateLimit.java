@@ -1,7 +1,7 @@
 package io.github.aigateway.extension;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
-import io.github.aigateway.auth.GitLabAuth;
 import io.github.aigateway.auth.GitLabUser;
 import java.time.Clock;
 import java.util.Map;
@@ -54,7 +54,7 @@ public class UserRateLimit {
     }
 
     private static String user(Exchange exchange) {
-        GitLabUser user = exchange.getProperty(GitLabAuth.USER, GitLabUser.class);
+        GitLabUser user = exchange.getProperty(ExchangeProperties.GITLAB_USER, GitLabUser.class);
         String instance = user == null ? "" : user.instanceId();
         String id = exchange.getMessage().getHeader("X-Gitlab-Global-User-Id", "", String.class);
         return instance + "/" + id;

@@ -1,7 +1,7 @@
 package io.github.aigateway.metrics;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.suggestion.CodeSuggestionRequest;
-import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.model.ModelAnswer;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.backend.ModelEndpoints;
@@ -36,8 +36,6 @@ import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
  * adds the one notifier it owns, and its destroy method takes it away again.
  */
 public class ExchangeMetrics implements CamelContextAware {
-
-    private static final String STARTED = "metricsStart";
 
     /** When a request started, and whether it has been counted. */
     private record Start(long nanos, AtomicBoolean counted) {
@@ -91,26 +89,26 @@ public class ExchangeMetrics implements CamelContextAware {
             return;
         }
         if (event instanceof ExchangeCreatedEvent) {
-            if (exchange.getProperty(STARTED) != null) {
+            if (exchange.getProperty(ExchangeProperties.METRICS_START) != null) {
                 return; // a copy of a request already started
             }
-            exchange.setProperty(STARTED, new Start(System.nanoTime(), new AtomicBoolean()));
+            exchange.setProperty(ExchangeProperties.METRICS_START, new Start(System.nanoTime(), new AtomicBoolean()));
             metrics.requestStarted();
             return;
         }
         // the audit wire-tap and onCompletion complete copies of the request that share its Start: count it once
-        Start start = exchange.getProperty(STARTED, Start.class);
+        Start start = exchange.getProperty(ExchangeProperties.METRICS_START, Start.class);
         if (start == null || !start.counted().compareAndSet(false, true)) {
             return;
         }
         long started = start.nanos();
         RequestLabels labels = labels(exchange);
         metrics.requestFinished(labels, answerStatus(exchange), Duration.ofNanos(System.nanoTime() - started));
-        ModelAnswer answer = exchange.getProperty("modelAnswer", ModelAnswer.class);
+        ModelAnswer answer = exchange.getProperty(ExchangeProperties.MODEL_ANSWER, ModelAnswer.class);
         if (answer != null) {
             metrics.tokens(labels, answer.inputTokens(), answer.outputTokens());
         }
-        TokenStream stream = exchange.getProperty("responseStream", TokenStream.class);
+        TokenStream stream = exchange.getProperty(ExchangeProperties.RESPONSE_STREAM, TokenStream.class);
         if (stream != null && stream.firstTextNanos() >= 0) {
             metrics.firstToken(labels, Duration.ofNanos(stream.firstTextNanos() - started));
         }
@@ -118,11 +116,11 @@ public class ExchangeMetrics implements CamelContextAware {
 
     private RequestLabels labels(Exchange exchange) {
         String endpoint = endpointPath(exchange.getFromEndpoint());
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         if (call != null) {
             return labels(endpoint, call.feature().key(), call.model());
         }
-        if (exchange.getProperty(RequestContext.GITLAB_REQUEST) instanceof CodeSuggestionRequest suggestion) {
+        if (exchange.getProperty(ExchangeProperties.GITLAB_REQUEST) instanceof CodeSuggestionRequest suggestion) {
             return labels(endpoint, suggestion.feature().key(), suggestion.model());
         }
         return new RequestLabels(endpoint, NONE, NONE, NONE);

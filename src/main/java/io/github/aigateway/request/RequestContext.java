@@ -1,6 +1,6 @@
 package io.github.aigateway.request;
 
-import io.github.aigateway.suggestion.CodeSuggestionRequest;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.impl.HttpServerRequestInternal;
@@ -19,19 +19,6 @@ import org.slf4j.MDC;
  */
 public class RequestContext {
 
-    /** Exchange property: the Vert.x response that streams are written to. */
-    public static final String RESPONSE = "vertxResponse";
-    /** Exchange property: the Vert.x context (event loop) of GitLab's request, where streamed model calls run. */
-    public static final String VERTX_CONTEXT = "vertxContext";
-    /** Exchange property: the correlation ID echoed to GitLab and sent to backends. */
-    public static final String CORRELATION_ID = "correlationId";
-    /**
-     * Exchange property: GitLab's request, read once by the endpoint's reader into its typed form
-     * ({@link CodeSuggestionRequest}, a chat, prompt or docs search request).
-     */
-    public static final String GITLAB_REQUEST = "gitlabRequest";
-    /** Exchange property: the {@link RequestRecord} the audit log writes. */
-    public static final String RECORD = "requestRecord";
     /** MDC key that puts the correlation ID on every application log line of the request. */
     public static final String MDC_KEY = "correlation_id";
 
@@ -59,7 +46,7 @@ public class RequestContext {
 
     public void open(Exchange exchange) {
         String correlationId = correlationId(exchange.getMessage().getHeader("X-Request-ID", String.class));
-        exchange.setProperty(CORRELATION_ID, correlationId);
+        exchange.setProperty(ExchangeProperties.CORRELATION_ID, correlationId);
         MDC.put(MDC_KEY, correlationId);
 
         HttpMessage http = exchange.getIn(HttpMessage.class);
@@ -68,10 +55,10 @@ public class RequestContext {
         String clientIp = "";
         if (http != null) {
             HttpServerResponse response = http.getResponse();
-            exchange.setProperty(RESPONSE, response);
+            exchange.setProperty(ExchangeProperties.VERTX_RESPONSE, response);
             HttpServerRequest request = http.getRequest();
             if (request instanceof HttpServerRequestInternal internal) {
-                exchange.setProperty(VERTX_CONTEXT, internal.context());
+                exchange.setProperty(ExchangeProperties.VERTX_CONTEXT, internal.context());
             }
             method = request.method().name();
             path = request.path();
@@ -81,7 +68,7 @@ public class RequestContext {
         // exactly "true", as GitLab's gateway compares it
         boolean verbose = requestLogging || "true".equals(
                 exchange.getMessage().getHeader("X-Gitlab-Enabled-Instance-Verbose-Ai-Logs", String.class));
-        exchange.setProperty(RECORD, new RequestRecord(method, path, clientIp, gitlab, verbose));
+        exchange.setProperty(ExchangeProperties.REQUEST_RECORD, new RequestRecord(method, path, clientIp, gitlab, verbose));
     }
 
     /** The record of a request the listener answers itself, before any route (never verbose: it has no prompt). */

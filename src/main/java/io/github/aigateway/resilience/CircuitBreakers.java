@@ -1,5 +1,6 @@
 package io.github.aigateway.resilience;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.metrics.GatewayMetrics;
@@ -28,11 +29,6 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
  * servers have an entry: a breaker that closes with no failures is dropped.
  */
 public class CircuitBreakers {
-
-    /** Exchange property: the base URL the current attempt calls, the breaker's key. */
-    public static final String BASE = "modelBase";
-    /** Exchange property: the backend of the call ({@code openai-compatible}, {@code azure}, ...), the metric's label. */
-    public static final String BACKEND = "modelBackend";
 
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreakers.class);
     /** Endpoints come with requests: past this many troubled servers, a new one gets no breaker. */
@@ -63,11 +59,11 @@ public class CircuitBreakers {
      * refused: it is how an administrator learns that the server works again (its outcome still counts).
      */
     public void admit(Exchange exchange) {
-        if (failureThreshold <= 0 || exchange.getProperty(ModelCalls.CONNECTION_CHECK, false, Boolean.class)) {
+        if (failureThreshold <= 0 || exchange.getProperty(ExchangeProperties.CONNECTION_CHECK, false, Boolean.class)) {
             return;
         }
-        String base = exchange.getProperty(BASE, String.class);
-        watch(exchange.getProperty(BACKEND, String.class));
+        String base = exchange.getProperty(ExchangeProperties.MODEL_BASE, String.class);
+        watch(exchange.getProperty(ExchangeProperties.MODEL_BACKEND, String.class));
         Breaker breaker = breakers.get(base);
         if (breaker != null && !breaker.admit(System.nanoTime())) {
             throw new CircuitOpenException(base, openDuration);
@@ -76,9 +72,9 @@ public class CircuitBreakers {
 
     /** The server answered with a 2xx; for a stream, only its end ({@link #streamEnded}) tells whether it worked. */
     public void succeeded(Exchange exchange) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         if (call == null || !call.stream()) {
-            String base = exchange.getProperty(BASE, String.class);
+            String base = exchange.getProperty(ExchangeProperties.MODEL_BASE, String.class);
             breakers.computeIfPresent(base, (key, breaker) -> breaker.succeeded() ? null : breaker);
         }
     }
@@ -86,8 +82,8 @@ public class CircuitBreakers {
     /** The attempt failed (inside a {@code doCatch}): counts it when it was the server's fault, then rethrows it. */
     public void failed(Exchange exchange) throws Exception {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
-        String base = exchange.getProperty(BASE, String.class);
+        ModelCallControl control = exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class);
+        String base = exchange.getProperty(ExchangeProperties.MODEL_BASE, String.class);
         if (failureThreshold > 0 && !(failure instanceof CircuitOpenException)) {
             switch (blame(failure, control == null ? null : control.stopReason())) {
                 case SERVER -> countFailure(exchange, base);
@@ -107,8 +103,8 @@ public class CircuitBreakers {
         if (failureThreshold <= 0) {
             return;
         }
-        String base = exchange.getProperty(BASE, String.class);
-        String outcome = exchange.getProperty("streamOutcome", String.class);
+        String base = exchange.getProperty(ExchangeProperties.MODEL_BASE, String.class);
+        String outcome = exchange.getProperty(ExchangeProperties.STREAM_OUTCOME, String.class);
         if (outcome == null) {
             breakers.computeIfPresent(base, (key, breaker) -> breaker.succeeded() ? null : breaker);
         } else if (outcome.equals(StopReason.IDLE_TIMEOUT.outcome()) || outcome.startsWith("failed:")) {
@@ -153,7 +149,7 @@ public class CircuitBreakers {
     }
 
     private static String backend(Exchange exchange) {
-        String backend = exchange.getProperty(BACKEND, String.class);
+        String backend = exchange.getProperty(ExchangeProperties.MODEL_BACKEND, String.class);
         return backend == null ? "" : backend;
     }
 

@@ -1,11 +1,11 @@
 package io.github.aigateway.resilience;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.aigateway.failure.GatewayException;
-import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.backend.CheckedAddressResolver;
 import io.github.aigateway.backend.CheckedEndpoint;
 import io.github.aigateway.backend.DeadConnectionRetry;
@@ -35,19 +35,6 @@ import org.apache.hc.core5.util.Timeout;
  * sends it to the addresses the endpoint guard checked, and keeps dead pooled connections from failing it.
  */
 public class ModelCalls implements HttpClientConfigurer {
-
-    /** Exchange property holding the {@link ModelCallControl}. */
-    public static final String CONTROL = "modelCallControl";
-    /**
-     * Exchange property the backend sets before its {@code model-call} route: the endpoint whose concurrency
-     * limit the call counts against (GitLab's model endpoint, or Bedrock's runtime endpoint).
-     */
-    public static final String ENDPOINT = "modelEndpoint";
-    /**
-     * Exchange property, true for GitLab's "Test connection" of a self-hosted model: the model is always called,
-     * once, whatever its circuit breaker says, and its first answer is reported as it is.
-     */
-    public static final String CONNECTION_CHECK = "connectionCheck";
 
     /** The call the current thread is about to send; taken by the client's interceptor. */
     private static final ThreadLocal<Sending> SENDING = new ThreadLocal<>();
@@ -154,12 +141,12 @@ public class ModelCalls implements HttpClientConfigurer {
      * or sat in a queue), refuses one over the endpoint's limit with 429, and starts the watchdog.
      */
     public void begin(Exchange exchange) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
-        HttpServerResponse response = exchange.getProperty(RequestContext.RESPONSE, HttpServerResponse.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
+        HttpServerResponse response = exchange.getProperty(ExchangeProperties.VERTX_RESPONSE, HttpServerResponse.class);
         if (response != null && response.closed()) {
             throw new ClientGoneException();
         }
-        String endpoint = exchange.getProperty(ENDPOINT, String.class);
+        String endpoint = exchange.getProperty(ExchangeProperties.MODEL_ENDPOINT, String.class);
         Integer modelLimit = engineLimits.getOrDefault(call.model().provider().name().toLowerCase(Locale.ROOT), Map.of())
                 .get(call.model().servedModel());
         String key = modelLimit == null ? endpoint : limitKey(endpoint, call.model().servedModel());
@@ -167,7 +154,7 @@ public class ModelCalls implements HttpClientConfigurer {
             throw new TooManyCallsException();
         }
         ModelCallControl control = new ModelCallControl(scheduler, timeouts.get(call.feature()), call.stream());
-        exchange.setProperty(CONTROL, control);
+        exchange.setProperty(ExchangeProperties.MODEL_CALL_CONTROL, control);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
@@ -186,8 +173,8 @@ public class ModelCalls implements HttpClientConfigurer {
 
     /** Right before camel-http sends: the next request this thread sends belongs to this call. */
     public void sending(Exchange exchange) {
-        SENDING.set(new Sending(exchange.getProperty(CONTROL, ModelCallControl.class),
-                exchange.getProperty(CheckedEndpoint.PROPERTY, CheckedEndpoint.class)));
+        SENDING.set(new Sending(exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class),
+                exchange.getProperty(ExchangeProperties.MODEL_ENDPOINT_CHECKED, CheckedEndpoint.class)));
     }
 
     /** Model calls in flight to an endpoint, for tests and diagnostics. */

@@ -3,6 +3,7 @@ package io.github.aigateway.resilience;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.config.ConfigFiles;
 import java.io.IOException;
@@ -71,16 +72,16 @@ public class ReplicaGroups implements CamelContextAware {
 
     /** The replicas' route of the call's endpoint, or null when the endpoint has no replicas. */
     public String routeFor(Exchange exchange) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         Group group = groups.get(normalized(call.model().endpoint()));
         return group == null ? null : "direct:" + group.routeId();
     }
 
     /** The URL the attempt calls: the backend's URL with the endpoint GitLab knows replaced by the chosen server. */
     public String targetUrl(Exchange exchange) {
-        String url = exchange.getProperty("modelUrl", String.class);
-        String endpoint = exchange.getProperty("modelCall", ModelCall.class).model().endpoint();
-        String base = exchange.getProperty(CircuitBreakers.BASE, String.class);
+        String url = exchange.getProperty(ExchangeProperties.MODEL_URL, String.class);
+        String endpoint = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class).model().endpoint();
+        String base = exchange.getProperty(ExchangeProperties.MODEL_BASE, String.class);
         return base != null && url.startsWith(endpoint) ? base + url.substring(endpoint.length()) : url;
     }
 
@@ -100,7 +101,7 @@ public class ReplicaGroups implements CamelContextAware {
         };
         for (Replica replica : group.replicas()) {
             outputs = outputs.pipeline()
-                    .setProperty(CircuitBreakers.BASE, builder.constant(replica.url()))
+                    .setProperty(ExchangeProperties.MODEL_BASE, builder.constant(replica.url()))
                     .to("direct:model-http")
                     .end();
         }

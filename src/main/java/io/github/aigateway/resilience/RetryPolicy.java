@@ -1,5 +1,6 @@
 package io.github.aigateway.resilience;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.stream.TokenStream;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -29,8 +30,6 @@ import software.amazon.awssdk.services.bedrockruntime.model.ThrottlingException;
 public class RetryPolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryPolicy.class);
-    /** Exchange property the loop runs until: true once an attempt got the model's answer. */
-    public static final String ANSWERED = "modelAnswered";
 
     private int maxAttempts = 3;
     private Duration backoff = Duration.ofMillis(200);
@@ -60,7 +59,7 @@ public class RetryPolicy {
      * Simple reaches a method of a property by copying the whole exchange, on every turn of the loop.
      */
     public void answered(Exchange exchange) {
-        exchange.setProperty(ANSWERED, true);
+        exchange.setProperty(ExchangeProperties.MODEL_ANSWERED, true);
     }
 
     /**
@@ -74,8 +73,8 @@ public class RetryPolicy {
         if (stopped != null) {
             throw stopped;
         }
-        TokenStream stream = exchange.getProperty("responseStream", TokenStream.class);
-        boolean connectionCheck = exchange.getProperty(ModelCalls.CONNECTION_CHECK, false, Boolean.class);
+        TokenStream stream = exchange.getProperty(ExchangeProperties.RESPONSE_STREAM, TokenStream.class);
+        boolean connectionCheck = exchange.getProperty(ExchangeProperties.CONNECTION_CHECK, false, Boolean.class);
         Duration wait = connectionCheck || control.attempts() >= maxAttempts || (stream != null && stream.started())
                 ? null : delayBeforeRetry(failure, control.attempts());
         if (wait == null || wait.compareTo(control.remaining()) >= 0) {
@@ -196,6 +195,6 @@ public class RetryPolicy {
     }
 
     private static ModelCallControl control(Exchange exchange) {
-        return exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        return exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class);
     }
 }

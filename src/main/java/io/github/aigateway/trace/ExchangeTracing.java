@@ -1,6 +1,6 @@
 package io.github.aigateway.trace;
 
-import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.model.ModelAnswer;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.backend.ModelEndpoints;
@@ -43,11 +43,6 @@ import org.slf4j.LoggerFactory;
  * Like {@code ExchangeMetrics}, the bean owns its notifier and adds it from its init method.
  */
 public class ExchangeTracing implements CamelContextAware {
-
-    /** The request's span, shared by the copies the audit wire-tap and onCompletion make of its exchange. */
-    public static final String REQUEST_SPAN = "traceRequestSpan";
-    /** The model call's span, open from the call until its answer (or stream) is done. */
-    public static final String MODEL_SPAN = "traceModelSpan";
 
     private static final Logger LOG = LoggerFactory.getLogger(ExchangeTracing.class);
     private static final TextMapPropagator W3C = W3CTraceContextPropagator.getInstance();
@@ -152,7 +147,7 @@ public class ExchangeTracing implements CamelContextAware {
     }
 
     private void startRequestSpan(Exchange exchange, PlatformHttpEndpoint http) {
-        if (exchange.getProperty(REQUEST_SPAN) != null) {
+        if (exchange.getProperty(ExchangeProperties.TRACE_REQUEST_SPAN) != null) {
             return; // a copy of a request already traced
         }
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, "POST", String.class);
@@ -161,13 +156,13 @@ public class ExchangeTracing implements CamelContextAware {
                 .setAttribute("http.request.method", method)
                 .setAttribute("url.path", exchange.getMessage().getHeader(Exchange.HTTP_PATH, http.getPath(), String.class))
                 .startSpan();
-        exchange.setProperty(REQUEST_SPAN, new RequestSpan(span, new AtomicBoolean()));
+        exchange.setProperty(ExchangeProperties.TRACE_REQUEST_SPAN, new RequestSpan(span, new AtomicBoolean()));
     }
 
     /** A span per attempt, child of the request's; its context goes to the model server as {@code traceparent}. */
     private void startModelSpan(Exchange exchange) {
-        RequestSpan request = exchange.getProperty(REQUEST_SPAN, RequestSpan.class);
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        RequestSpan request = exchange.getProperty(ExchangeProperties.TRACE_REQUEST_SPAN, RequestSpan.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         if (request == null || call == null) {
             return;
         }
@@ -185,7 +180,7 @@ public class ExchangeTracing implements CamelContextAware {
                 .setAttribute("gitlab.feature", call.feature().key())
                 .startSpan();
         W3C.inject(Context.root().with(span), exchange.getMessage(), Message::setHeader);
-        exchange.setProperty(MODEL_SPAN, span);
+        exchange.setProperty(ExchangeProperties.TRACE_MODEL_SPAN, span);
     }
 
     private static String system(ModelSelection model) {
@@ -197,11 +192,11 @@ public class ExchangeTracing implements CamelContextAware {
     }
 
     private static void endModelSpan(Exchange exchange) {
-        Span span = exchange.getProperty(MODEL_SPAN, Span.class);
+        Span span = exchange.getProperty(ExchangeProperties.TRACE_MODEL_SPAN, Span.class);
         if (span == null) {
             return;
         }
-        exchange.removeProperty(MODEL_SPAN);
+        exchange.removeProperty(ExchangeProperties.TRACE_MODEL_SPAN);
         Exception failure = exchange.getException();
         if (failure instanceof HttpOperationFailedException http) {
             span.setAttribute(STATUS, (long) http.getStatusCode());
@@ -210,7 +205,7 @@ public class ExchangeTracing implements CamelContextAware {
             span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
             span.setAttribute("error.type", failure.getClass().getName());
         }
-        ModelAnswer answer = exchange.getProperty("modelAnswer", ModelAnswer.class);
+        ModelAnswer answer = exchange.getProperty(ExchangeProperties.MODEL_ANSWER, ModelAnswer.class);
         if (answer != null && failure == null) {
             if (answer.inputTokens() >= 0) {
                 span.setAttribute(INPUT_TOKENS, (long) answer.inputTokens());
@@ -223,13 +218,13 @@ public class ExchangeTracing implements CamelContextAware {
     }
 
     private static void endRequestSpan(Exchange exchange) {
-        RequestSpan request = exchange.getProperty(REQUEST_SPAN, RequestSpan.class);
+        RequestSpan request = exchange.getProperty(ExchangeProperties.TRACE_REQUEST_SPAN, RequestSpan.class);
         if (request == null || !request.ended().compareAndSet(false, true)) {
             return;
         }
         endModelSpan(exchange);
         Span span = request.span();
-        span.setAttribute("correlation_id", exchange.getProperty(RequestContext.CORRELATION_ID, "", String.class));
+        span.setAttribute("correlation_id", exchange.getProperty(ExchangeProperties.CORRELATION_ID, "", String.class));
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         long code = status != null ? status : exchange.isFailed() ? 500 : 200;
         span.setAttribute(STATUS, code);

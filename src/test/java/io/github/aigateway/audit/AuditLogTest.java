@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.request.RequestRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +36,8 @@ class AuditLogTest {
 
     private Exchange exchange(String id, String path) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(RequestContext.CORRELATION_ID, id);
-        exchange.setProperty(RequestContext.RECORD, new RequestRecord("POST", path, "10.0.0.1",
+        exchange.setProperty(ExchangeProperties.CORRELATION_ID, id);
+        exchange.setProperty(ExchangeProperties.REQUEST_RECORD, new RequestRecord("POST", path, "10.0.0.1",
                 Map.of("gitlab_realm", "self-managed"), false));
         return exchange;
     }

@@ -2,8 +2,8 @@ package io.github.aigateway.extension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
-import io.github.aigateway.audit.AuditLog;
 import io.github.aigateway.model.ChatMessage;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.model.Feature;
@@ -11,7 +11,6 @@ import io.github.aigateway.catalog.ModelCatalog;
 import io.github.aigateway.model.ModelSelection;
 import io.github.aigateway.model.Provider;
 import io.github.aigateway.resilience.ClientGoneException;
-import io.github.aigateway.resilience.RetryPolicy;
 import io.github.aigateway.stream.TokenStream;
 import java.net.ConnectException;
 import java.util.List;
@@ -44,7 +43,7 @@ class ModelCallEditsTest {
 
     @Test
     void retarget_sends_the_same_messages_to_another_model_and_forgets_the_first_ones_outcome() {
-        exchange.setProperty(RetryPolicy.ANSWERED, true);
+        exchange.setProperty(ExchangeProperties.MODEL_ANSWERED, true);
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new ConnectException("refused"));
 
         edits.retarget(exchange, "", "bedrock/anthropic.claude-3-haiku", "claude_3", "");
@@ -56,7 +55,7 @@ class ModelCallEditsTest {
         assertThat(model.endpoint()).isNull();
         assertThat(model.apiKey()).isNull();
         assertThat(call().messages()).extracting(ChatMessage::content).containsExactly("Complete code.", "def add(a, b):");
-        assertThat(exchange.getProperty(RetryPolicy.ANSWERED)).isNull();
+        assertThat(exchange.getProperty(ExchangeProperties.MODEL_ANSWERED)).isNull();
         assertThat(exchange.getProperty(Exchange.EXCEPTION_CAUGHT)).isNull();
     }
 
@@ -91,11 +90,11 @@ class ModelCallEditsTest {
 
     @Test
     void audit_model_as_names_the_model_without_its_key_beside_the_other_fields() {
-        exchange.setProperty(AuditLog.AUDIT_FIELDS, Map.of("redacted", 2));
+        exchange.setProperty(ExchangeProperties.AUDIT_FIELDS, Map.of("redacted", 2));
 
         edits.auditModelAs(exchange, "fallback_from");
 
-        assertThat(exchange.getProperty(AuditLog.AUDIT_FIELDS, Map.class))
+        assertThat(exchange.getProperty(ExchangeProperties.AUDIT_FIELDS, Map.class))
                 .isEqualTo(Map.of("redacted", 2, "fallback_from", "custom_openai/Codestral-22B-v0.1"));
     }
 

@@ -2,18 +2,14 @@ package io.github.aigateway.extension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.audit.AuditClaim;
-import io.github.aigateway.audit.AuditLog;
 import io.github.aigateway.request.RequestRecord;
 import io.github.aigateway.model.ChatMessage;
 import io.github.aigateway.model.ModelAnswer;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.model.Feature;
 import io.github.aigateway.catalog.ModelCatalog;
-import io.github.aigateway.resilience.ModelCalls;
-import io.github.aigateway.resilience.RetryPolicy;
-import io.github.aigateway.trace.ExchangeTracing;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +30,18 @@ class TapCopyTest {
                 "Codestral", List.of(new ChatMessage("user", "def add(a, b):")), 0.2, 64, List.of(), true);
         original.getMessage().setHeader("Authorization", "Bearer gitlab-token");
         original.getMessage().setBody("GitLab's request");
-        original.setProperty(RequestContext.CORRELATION_ID, "req-1");
-        original.setProperty(RequestContext.RECORD, record);
-        original.setProperty(RequestContext.RESPONSE, "GitLab's Vert.x response");
-        original.setProperty(RequestContext.VERTX_CONTEXT, "GitLab's event loop");
+        original.setProperty(ExchangeProperties.CORRELATION_ID, "req-1");
+        original.setProperty(ExchangeProperties.REQUEST_RECORD, record);
+        original.setProperty(ExchangeProperties.VERTX_RESPONSE, "GitLab's Vert.x response");
+        original.setProperty(ExchangeProperties.VERTX_CONTEXT, "GitLab's event loop");
         original.setProperty("responseStream", "GitLab's token stream");
         original.setProperty("modelCall", call);
-        original.setProperty(ModelCalls.CONTROL, "the call's watchdog");
-        original.setProperty(ExchangeTracing.REQUEST_SPAN, "request span");
-        original.setProperty(ExchangeTracing.MODEL_SPAN, "model span");
+        original.setProperty(ExchangeProperties.MODEL_CALL_CONTROL, "the call's watchdog");
+        original.setProperty(ExchangeProperties.TRACE_REQUEST_SPAN, "request span");
+        original.setProperty(ExchangeProperties.TRACE_MODEL_SPAN, "model span");
         original.setProperty("modelAnswer", new ModelAnswer("return a + b", 3, 4));
-        original.setProperty(RetryPolicy.ANSWERED, true);
-        original.setProperty(AuditLog.AUDIT_FIELDS, new HashMap<>(Map.of("redacted", 1)));
+        original.setProperty(ExchangeProperties.MODEL_ANSWERED, true);
+        original.setProperty(ExchangeProperties.AUDIT_FIELDS, new HashMap<>(Map.of("redacted", 1)));
         // as the wire-tap copies the exchange before its onPrepare
         Exchange copy = ExchangeHelper.createCorrelatedCopy(original, false);
         new TapCopy().process(copy);
@@ -56,7 +52,7 @@ class TapCopyTest {
     void keeps_what_a_model_call_needs_and_asks_for_a_complete_answer() {
         Exchange copy = tappedCopy();
 
-        assertThat(copy.getProperty(RequestContext.CORRELATION_ID)).isEqualTo("req-1");
+        assertThat(copy.getProperty(ExchangeProperties.CORRELATION_ID)).isEqualTo("req-1");
         ModelCall call = copy.getProperty("modelCall", ModelCall.class);
         assertThat(call.messages()).containsExactly(new ChatMessage("user", "def add(a, b):"));
         assertThat(call.stream()).isFalse();
@@ -68,8 +64,8 @@ class TapCopyTest {
         Exchange copy = tappedCopy();
 
         assertThat(copy.getProperty("responseStream")).isNull();
-        assertThat(copy.getProperty(RequestContext.RESPONSE)).isNull();
-        assertThat(copy.getProperty(RequestContext.VERTX_CONTEXT)).isNull();
+        assertThat(copy.getProperty(ExchangeProperties.VERTX_RESPONSE)).isNull();
+        assertThat(copy.getProperty(ExchangeProperties.VERTX_CONTEXT)).isNull();
         assertThat(copy.getMessage().getHeaders()).isEmpty();
         assertThat(copy.getMessage().getBody()).isNull();
         assertThat(copy.getFromEndpoint()).isNull();
@@ -79,23 +75,23 @@ class TapCopyTest {
     void never_claims_or_fills_the_requests_audit_record() {
         Exchange copy = tappedCopy();
 
-        RequestRecord own = copy.getProperty(RequestContext.RECORD, RequestRecord.class);
+        RequestRecord own = copy.getProperty(ExchangeProperties.REQUEST_RECORD, RequestRecord.class);
         assertThat(own).isNotSameAs(record);
         assertThat(new AuditClaim().matches(copy)).isFalse();
         assertThat(new AuditClaim().matches(original)).isTrue();
-        assertThat(copy.getProperty(AuditLog.AUDIT_FIELDS)).isNull();
-        assertThat(original.getProperty(AuditLog.AUDIT_FIELDS, Map.class)).isEqualTo(Map.of("redacted", 1));
+        assertThat(copy.getProperty(ExchangeProperties.AUDIT_FIELDS)).isNull();
+        assertThat(original.getProperty(ExchangeProperties.AUDIT_FIELDS, Map.class)).isEqualTo(Map.of("redacted", 1));
     }
 
     @Test
     void drops_the_original_calls_watchdog_spans_and_answer() {
         Exchange copy = tappedCopy();
 
-        assertThat(copy.getProperty(ModelCalls.CONTROL)).isNull();
-        assertThat(copy.getProperty(ExchangeTracing.REQUEST_SPAN)).isNull();
-        assertThat(copy.getProperty(ExchangeTracing.MODEL_SPAN)).isNull();
+        assertThat(copy.getProperty(ExchangeProperties.MODEL_CALL_CONTROL)).isNull();
+        assertThat(copy.getProperty(ExchangeProperties.TRACE_REQUEST_SPAN)).isNull();
+        assertThat(copy.getProperty(ExchangeProperties.TRACE_MODEL_SPAN)).isNull();
         assertThat(copy.getProperty("modelAnswer")).isNull();
-        assertThat(copy.getProperty(RetryPolicy.ANSWERED)).isNull();
-        assertThat(original.getProperty(ModelCalls.CONTROL)).isEqualTo("the call's watchdog");
+        assertThat(copy.getProperty(ExchangeProperties.MODEL_ANSWERED)).isNull();
+        assertThat(original.getProperty(ExchangeProperties.MODEL_CALL_CONTROL)).isEqualTo("the call's watchdog");
     }
 }

@@ -2,12 +2,12 @@ package io.github.aigateway.backend.bedrock;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.json.Json;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.model.ModelUsage;
 import io.github.aigateway.resilience.ModelCallControl;
-import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.resilience.StopReason;
 import io.github.aigateway.stream.TokenStream;
 import java.util.concurrent.BlockingDeque;
@@ -38,9 +38,6 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithRespo
  */
 public class BedrockResponseStreamRelay {
 
-    /** Exchange property holding the {@link OpenStream} between {@link #open} and {@link #relay}. */
-    static final String STREAM = "bedrockStream";
-
     private static final Logger LOG = LoggerFactory.getLogger(BedrockResponseStreamRelay.class);
     private static final Object ACCEPTED = new Object();
     private static final Object END = new Object();
@@ -53,8 +50,8 @@ public class BedrockResponseStreamRelay {
 
     /** One attempt: sends the request and waits until Bedrock accepted it (or throws why not). */
     public void open(Exchange exchange) throws InterruptedException {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
-        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
+        ModelCallControl control = exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class);
         InvokeModelWithResponseStreamRequest request = InvokeModelWithResponseStreamRequest.builder()
                 .modelId(call.model().servedModel())
                 .contentType("application/json")
@@ -76,7 +73,7 @@ public class BedrockResponseStreamRelay {
         invocation.whenComplete((done, failure) -> events.add(failure == null ? END : failure));
         // a timeout or GitLab's disconnect cancels the call: the connection is closed and the queue gets the failure
         control.attach(() -> invocation.cancel(true));
-        exchange.setProperty(STREAM, new OpenStream(events, invocation));
+        exchange.setProperty(ExchangeProperties.BEDROCK_STREAM, new OpenStream(events, invocation));
 
         Object first = events.take();
         if (first instanceof Throwable failure) {
@@ -90,10 +87,10 @@ public class BedrockResponseStreamRelay {
 
     /** After the retry loop: writes the stream's tokens to GitLab as they arrive. */
     public void relay(Exchange exchange) throws InterruptedException {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
-        TokenStream out = exchange.getProperty("responseStream", TokenStream.class);
-        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
-        OpenStream stream = exchange.getProperty(STREAM, OpenStream.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
+        TokenStream out = exchange.getProperty(ExchangeProperties.RESPONSE_STREAM, TokenStream.class);
+        ModelCallControl control = exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class);
+        OpenStream stream = exchange.getProperty(ExchangeProperties.BEDROCK_STREAM, OpenStream.class);
         BedrockFormat format = BedrockFormat.of(call.model().servedModel());
 
         ModelUsage usage = ModelUsage.UNKNOWN;
@@ -103,7 +100,7 @@ public class BedrockResponseStreamRelay {
                 if (out.clientGone() || control.stopReason() == StopReason.CLIENT_DISCONNECTED) {
                     // cancelling closes the connection, so Bedrock stops generating (and billing)
                     stream.invocation().cancel(true);
-                    exchange.setProperty("streamOutcome", StopReason.CLIENT_DISCONNECTED.outcome());
+                    exchange.setProperty(ExchangeProperties.STREAM_OUTCOME, StopReason.CLIENT_DISCONNECTED.outcome());
                     return;
                 }
                 if (event == END) {
@@ -128,10 +125,10 @@ public class BedrockResponseStreamRelay {
             StopReason stopped = control.stopReason();
             String outcome = stopped != null ? stopped.outcome() : "failed: " + e.getMessage();
             LOG.warn("Bedrock stream ended early after it started: {}", outcome);
-            exchange.setProperty("streamOutcome", outcome);
+            exchange.setProperty(ExchangeProperties.STREAM_OUTCOME, outcome);
             out.abort(stopped != null ? "the model stopped sending (" + stopped.outcome() + ")" : e.getMessage());
         } finally {
-            exchange.setProperty("modelUsage", usage);
+            exchange.setProperty(ExchangeProperties.MODEL_USAGE, usage);
         }
     }
 

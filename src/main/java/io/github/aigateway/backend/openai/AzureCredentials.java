@@ -2,6 +2,7 @@ package io.github.aigateway.backend.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.aigateway.backend.ModelCredentials;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.model.Secret;
@@ -42,7 +43,7 @@ public class AzureCredentials implements ModelCredentials {
 
     @Override
     public void authenticate(Exchange exchange) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         Secret key = call.model().apiKey();
         if (key != null) {
             exchange.getMessage().setHeader("api-key", key.reveal());

@@ -1,6 +1,7 @@
 package io.github.aigateway.backend.openai;
 
 import io.github.aigateway.backend.ModelCredentials;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.model.ModelCall;
 import org.apache.camel.Exchange;
 
@@ -9,7 +10,7 @@ public class BearerKeyCredentials implements ModelCredentials {
 
     @Override
     public void authenticate(Exchange exchange) {
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         exchange.getMessage().setHeader("Authorization", "Bearer " + call.model().apiKey().reveal());
     }
 }

@@ -1,9 +1,8 @@
 package io.github.aigateway.backend.openai;
 
 import io.github.aigateway.backend.CheckedEndpoint;
-import io.github.aigateway.request.RequestContext;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.resilience.ModelCallControl;
-import io.github.aigateway.resilience.ModelCalls;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -103,11 +102,11 @@ public class ModelStreamComponent extends DefaultComponent {
      * A connection waits for its connect timeout at most, the time to get a pooled one included.
      */
     void send(Exchange exchange) throws Exception {
-        Context context = exchange.getProperty(RequestContext.VERTX_CONTEXT, Context.class);
+        Context context = exchange.getProperty(ExchangeProperties.VERTX_CONTEXT, Context.class);
         if (context == null) {
             throw new IllegalStateException("a streamed model call needs the Vert.x context of GitLab's request");
         }
-        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        ModelCallControl control = exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class);
         Duration connectTimeout = control == null || control.connectTimeout() == null
                 ? Duration.ofMillis(connectTimeoutMs) : control.connectTimeout();
         String url = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
@@ -117,7 +116,7 @@ public class ModelStreamComponent extends DefaultComponent {
                 .setFollowRedirects(false)
                 .setConnectTimeout(connectTimeout.toMillis())
                 .setIdleTimeout(responseTimeoutMs);
-        CheckedEndpoint checked = exchange.getProperty(CheckedEndpoint.PROPERTY, CheckedEndpoint.class);
+        CheckedEndpoint checked = exchange.getProperty(ExchangeProperties.MODEL_ENDPOINT_CHECKED, CheckedEndpoint.class);
         if (checked != null && checked.isHostOf(url)) {
             // connect to the address the endpoint guard checked, not to Netty's own DNS answer; the URL's host
             // still names the server in Host and TLS

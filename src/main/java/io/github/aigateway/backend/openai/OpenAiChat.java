@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.aigateway.catalog.RequestOptions;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.json.Json;
 import io.github.aigateway.model.ChatMessage;
@@ -13,7 +14,6 @@ import io.github.aigateway.model.Feature;
 import io.github.aigateway.model.ModelAnswer;
 import io.github.aigateway.model.ModelCall;
 import io.github.aigateway.resilience.ModelCallControl;
-import io.github.aigateway.resilience.ModelCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +87,7 @@ public class OpenAiChat {
         if (!(exchange.getMessage().getBody() instanceof InputStream in)) {
             return exchange.getMessage().getBody(String.class);
         }
-        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        ModelCallControl control = exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class);
         try {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBytes + 1));
             if (bytes.length > maxResponseBytes) {
@@ -111,8 +111,8 @@ public class OpenAiChat {
      * suggestion is a valid answer); chat and prompts get a clear error instead of an empty answer.
      */
     static void contentFiltered(Exchange exchange, String textSoFar) {
-        exchange.setProperty("streamOutcome", "content_filter: the model's content filter withheld the answer");
-        ModelCall call = exchange.getProperty("modelCall", ModelCall.class);
+        exchange.setProperty(ExchangeProperties.STREAM_OUTCOME, "content_filter: the model's content filter withheld the answer");
+        ModelCall call = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class);
         boolean codeSuggestion = call != null && (call.feature() == Feature.CODE_COMPLETIONS
                 || call.feature() == Feature.CODE_GENERATIONS);
         if (!codeSuggestion && textSoFar.isEmpty()) {

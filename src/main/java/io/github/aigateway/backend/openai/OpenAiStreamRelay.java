@@ -5,10 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.model.ModelAnswer;
 import io.github.aigateway.resilience.ModelCallControl;
-import io.github.aigateway.resilience.ModelCalls;
 import io.github.aigateway.resilience.StopReason;
 import io.github.aigateway.stream.TokenStream;
 import java.io.IOException;
@@ -40,15 +40,15 @@ public class OpenAiStreamRelay {
 
     /** What reads the events of the exchange's stream, on the event loop, from its first byte on ({@code model-stream:}). */
     ModelStream.LineHandler events(Exchange exchange) {
-        Events events = new Events(exchange, exchange.getProperty("responseStream", TokenStream.class),
-                exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class));
+        Events events = new Events(exchange, exchange.getProperty(ExchangeProperties.RESPONSE_STREAM, TokenStream.class),
+                exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class));
         return events::line;
     }
 
     /** After the retry loop: waits for the end of the stream {@code model-stream:} relays, and reports how it ended. */
     public void relay(Exchange exchange) throws Exception {
-        TokenStream out = exchange.getProperty("responseStream", TokenStream.class);
-        ModelCallControl control = exchange.getProperty(ModelCalls.CONTROL, ModelCallControl.class);
+        TokenStream out = exchange.getProperty(ExchangeProperties.RESPONSE_STREAM, TokenStream.class);
+        ModelCallControl control = exchange.getProperty(ExchangeProperties.MODEL_CALL_CONTROL, ModelCallControl.class);
         if (!(exchange.getMessage().getBody() instanceof ModelStream stream)) {
             throw new GatewayException(503, "Inference failed: the model server sent no stream");
         }
@@ -67,7 +67,7 @@ public class OpenAiStreamRelay {
                 throw e;
             }
             String outcome = stopped != null ? stopped.outcome() : "failed: " + e.getMessage();
-            exchange.setProperty("streamOutcome", outcome);
+            exchange.setProperty(ExchangeProperties.STREAM_OUTCOME, outcome);
             if (stopped == StopReason.CLIENT_DISCONNECTED) {
                 return;
             }
@@ -119,7 +119,7 @@ public class OpenAiStreamRelay {
                 OpenAiChat.contentFiltered(exchange, out.started() ? "streamed" : text);
             }
             if (chunk.usage() != null) {
-                exchange.setProperty("modelAnswer", chunk.usage().answer());
+                exchange.setProperty(ExchangeProperties.MODEL_ANSWER, chunk.usage().answer());
             }
             return true;
         }
