@@ -17,9 +17,12 @@ import io.github.aigateway.RailsAnswerParsers.DocumentationAnswer;
 import io.github.aigateway.RailsAnswerParsers.ReviewComment;
 import io.github.aigateway.RailsAnswerParsers.VulnerabilityFix;
 import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +43,9 @@ import org.junit.jupiter.params.provider.CsvSource;
         properties = {"camel.server.port=15480", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GitLabFeaturePromptsRouteTest {
+
+    /** How prompts write today's date (current_date). */
+    private static final DateTimeFormatter PROMPT_DATE = DateTimeFormatter.ofPattern("MMMM dd, yyyy", Locale.ENGLISH);
 
     @RegisterExtension
     static WireMockExtension vllm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -501,8 +507,15 @@ class GitLabFeaturePromptsRouteTest {
     }
 
     /** The whole body the model received, against the reviewed golden file of the prompt. */
+    /** The body the model received, as the golden file has it: the prompt's date (checked here) as {@code <date>}. */
     private static void assertGolden(String name) throws Exception {
-        JsonNode body = JSON.readTree(onlyRequest().getBodyAsString());
+        String sent = onlyRequest().getBodyAsString();
+        Matcher date = Pattern.compile("Today is ([A-Z][a-z]+ \\d{2}, \\d{4})\\.").matcher(sent);
+        if (date.find()) {
+            LocalDate today = LocalDate.now();
+            assertThat(date.group(1)).isIn(today.format(PROMPT_DATE), today.minusDays(1).format(PROMPT_DATE));
+        }
+        JsonNode body = JSON.readTree(date.replaceAll("Today is <date>."));
         String pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n";
         assertThat(body).isEqualTo(JSON.readTree(GoldenFiles.expected("prompts/" + name + ".json", pretty)));
     }
