@@ -109,14 +109,19 @@ public class ModelCatalog {
      * at their region's endpoint, so a pin does not apply to them.
      */
     public ModelCall pinned(ModelCall call) {
-        ModelSelection model = call.model();
+        ModelSelection model = pinned(call.model());
+        return model == call.model() ? call : call.withModel(model);
+    }
+
+    /** The model at the endpoint the catalog pins it to, with the catalog's key; the model itself when unpinned. */
+    public ModelSelection pinned(ModelSelection model) {
         Family family = families().get(model.family());
         if (family == null || model.provider() == Provider.BEDROCK) {
-            return call;
+            return model;
         }
         Pin pin = firstMatching(family, model.servedModel()).map(CatalogModel::pin).orElse(null);
         pin = pin == null ? family.pin() : pin;
-        return pin == null ? call : call.withModel(model.pinnedTo(pin.endpoint(), pin.apiKey()));
+        return pin == null ? model : model.pinnedTo(pin.endpoint(), pin.apiKey());
     }
 
     /**

@@ -46,9 +46,14 @@ final class ModelChecks {
             return List.of(CheckResult.fail("Model settings", e.getDetail(),
                     "pass the model's settings as GitLab has them: --model-family, --model-endpoint, --model-identifier"));
         }
+        // the gateway calls a family or model the catalog pins at the catalog's endpoint, with its key
+        ModelSelection called = catalog.pinned(model);
+        String pin = called == model ? "" : " (the catalog's endpoint:, not GitLab's " + model.endpoint() + ")";
+        model = called;
         List<CheckResult> results = new ArrayList<>();
         results.add(CheckResult.pass("Model settings", model.family() + " → " + model.provider().name().toLowerCase()
-                + " model '" + model.servedModel() + "'" + (model.endpoint() == null ? "" : " at " + model.endpoint())));
+                + " model '" + model.servedModel() + "'" + (model.endpoint() == null ? "" : " at " + model.endpoint())
+                + pin));
         switch (model.provider()) {
             case OPENAI_COMPATIBLE -> results.addAll(vllm(model));
             case AZURE -> results.add(azure(model));

@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
@@ -112,6 +113,24 @@ class TroubleshootTest {
         assertThat(output).containsPattern(row("✖", "Model served", "vLLM serves [Codestral-22B-v0.1], not 'codestral-latest'"))
                 .contains("fix: set the model identifier in GitLab to custom_openai/Codestral-22B-v0.1 "
                         + "(vLLM's --served-model-name), or serve the model under that name");
+    }
+
+    @Test
+    void a_family_the_catalog_pins_is_checked_at_the_catalogs_endpoint_with_its_key(@TempDir Path folder) throws Exception {
+        Path catalog = folder.resolve("models.yaml");
+        Files.writeString(catalog, Files.readString(Path.of("catalog/models.yaml")).replaceFirst("(?m)^  codestral:\n",
+                "  codestral:\n    endpoint: " + model.baseUrl() + "/v1\n    api_key_env: SITE_CODESTRAL_KEY\n"));
+        env.put("AIGW_CATALOG_FILE", catalog.toString());
+        env.put("SITE_CODESTRAL_KEY", "site-key-4711");
+        String gitlabsEndpoint = "http://127.0.0.1:" + closedPort() + "/v1";
+
+        troubleshoot("--model-endpoint", gitlabsEndpoint);
+
+        assertThat(output).containsPattern(row("✔", "Model settings", "codestral → openai_compatible model"
+                        + " 'Codestral-22B-v0.1' at " + model.baseUrl() + "/v1 (the catalog's endpoint:, not GitLab's "
+                        + gitlabsEndpoint + ")"))
+                .contains("✔  Model endpoint reachable").doesNotContain("site-key-4711");
+        model.verify(getRequestedFor(urlEqualTo("/v1/models")).withHeader("Authorization", equalTo("Bearer site-key-4711")));
     }
 
     @Test
