@@ -81,6 +81,9 @@ class ExtensionSeamsRouteTest {
         assertThat(sent.get("messages")).isEqualTo(JSON.readTree("""
                 [{"role": "system", "content": "You complete code at ACME. Answer with code only."},
                  {"role": "user", "content": "<s>[SUFFIX][PREFIX]def add(a, b):\\n    "}]"""));
+        // second-extension.camel.yaml attaches at the same seam and ran too
+        assertThat(new AuditFile("target/extension-seams-route-test/audit.log").awaitRecord(id).path("probe_model").asText())
+                .isEqualTo("custom_openai/Codestral-22B-v0.1");
     }
 
     @Test

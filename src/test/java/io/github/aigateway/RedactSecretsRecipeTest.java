@@ -26,8 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @CamelMainTest(mainClass = GatewayApplication.class, propertyPlaceholderLocations = "file:application.properties",
         properties = {"camel.server.port=16060", "camel.server.host=127.0.0.1", "gateway.auth.bypass-external=true",
                 "camel.main.routesIncludePattern=file:routes/*.camel.yaml,file:recipes/*.camel.yaml",
-                "gateway.audit.file=target/redact-secrets-recipe-test/audit.log",
-                "AIGW_REDACT_SECRETS=true"})
+                "gateway.audit.file=target/redact-secrets-recipe-test/audit.log"})
 class RedactSecretsRecipeTest {
 
     @RegisterExtension

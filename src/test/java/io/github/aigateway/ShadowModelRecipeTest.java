@@ -99,6 +99,24 @@ class ShadowModelRecipeTest {
         };
     }
 
+    /** redact-secrets and this recipe share seam-before-model-call: both run, redaction first (files load by name). */
+    @Test
+    void the_candidate_gets_the_prompt_redact_secrets_redacted_as_the_model_gitlab_named_does() throws Exception {
+        String token = "glpat-" + "AbCdEfGhIjKlMnOpQrSt";
+        String withSecret = completion().replace("def add(a, b):\\n    ", "TOKEN = '" + token + "'\\ndef add(a, b):\\n    ");
+
+        HttpResponse<String> response = gateway.post("/v2/code/completions", withSecret, "X-Request-ID", id);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        String sentToCandidate = awaitCandidateRequest().getBodyAsString();
+        String sentToPrimary = primary.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withHeader("X-Request-ID", equalTo(id))).get(0).getBodyAsString();
+        assertThat(sentToCandidate).contains("TOKEN = '[REDACTED]'").doesNotContain(token);
+        assertThat(sentToPrimary).contains("TOKEN = '[REDACTED]'").doesNotContain(token);
+        assertThat(lines(id)).filteredOn(line -> !line.has("event")).singleElement()
+                .satisfies(record -> assertThat(record.path("redacted").asInt()).isEqualTo(1));
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
         "/v2/code/completions, v2-completion",
