@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -235,6 +236,27 @@ public class AuditLog {
             }
         }
         return record;
+    }
+
+    /**
+     * The fields extension routes add to the request's audit record ({@code auditFields}), open to more: created on
+     * first use, or copied from a map an extension set (which may not take more), in the order added.
+     */
+    public static Map<String, Object> extensionFields(Exchange exchange) {
+        Map<?, ?> current = exchange.getProperty(ExchangeProperties.AUDIT_FIELDS, Map.class);
+        if (current instanceof ExtensionFields fields) {
+            return fields;
+        }
+        ExtensionFields fields = new ExtensionFields();
+        if (current != null) {
+            current.forEach((name, value) -> fields.put(String.valueOf(name), value));
+        }
+        exchange.setProperty(ExchangeProperties.AUDIT_FIELDS, fields);
+        return fields;
+    }
+
+    /** {@code auditFields} as {@link #extensionFields} keeps it. */
+    private static final class ExtensionFields extends LinkedHashMap<String, Object> {
     }
 
     /** Fields extension routes added; the gateway's own fields keep their values. */

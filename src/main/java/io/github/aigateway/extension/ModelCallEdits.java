@@ -1,5 +1,6 @@
 package io.github.aigateway.extension;
 
+import io.github.aigateway.audit.AuditLog;
 import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.failure.GatewayException;
 import io.github.aigateway.model.ChatMessage;
@@ -11,9 +12,7 @@ import io.github.aigateway.stream.TokenStream;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -92,10 +91,7 @@ public class ModelCallEdits {
         ModelSelection model = exchange.getProperty(ExchangeProperties.MODEL_CALL, ModelCall.class).model();
         String name = model.identifier() != null && !model.identifier().isBlank() ? model.identifier()
                 : model.endpoint() != null ? model.endpoint() : model.family();
-        Map<?, ?> existing = exchange.getProperty(ExchangeProperties.AUDIT_FIELDS, Map.class);
-        Map<Object, Object> fields = existing == null ? new LinkedHashMap<>() : new LinkedHashMap<>(existing);
-        fields.put(field, name);
-        exchange.setProperty(ExchangeProperties.AUDIT_FIELDS, fields);
+        AuditLog.extensionFields(exchange).put(field, name);
     }
 
     /**

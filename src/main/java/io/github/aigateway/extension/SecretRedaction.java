@@ -1,5 +1,6 @@
 package io.github.aigateway.extension;
 
+import io.github.aigateway.audit.AuditLog;
 import io.github.aigateway.exchange.ExchangeProperties;
 import io.github.aigateway.model.ChatMessage;
 import io.github.aigateway.model.ModelCall;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -61,7 +61,7 @@ public class SecretRedaction {
         if (count > 0) {
             exchange.setProperty(ExchangeProperties.MODEL_CALL, call.withMessages(redacted));
         }
-        auditFields(exchange).merge("redacted", count,
+        AuditLog.extensionFields(exchange).merge("redacted", count,
                 (before, added) -> ((Number) before).intValue() + ((Number) added).intValue());
     }
 
@@ -85,16 +85,6 @@ public class SecretRedaction {
             return new Redacted(text, 0);
         }
         return new Redacted(out.append(text, copied, text.length()).toString(), count);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> auditFields(Exchange exchange) {
-        Map<String, Object> fields = exchange.getProperty(ExchangeProperties.AUDIT_FIELDS, Map.class);
-        if (fields == null) {
-            fields = new ConcurrentHashMap<>();
-            exchange.setProperty(ExchangeProperties.AUDIT_FIELDS, fields);
-        }
-        return fields;
     }
 
     private record Redacted(String text, int count) {
