@@ -58,6 +58,11 @@ public class ModelCallEdits {
         ModelSelection target = catalog.select(targetFamily, blankToNull(endpoint), blankToNull(apiKey),
                 blankToNull(identifier));
         exchange.setProperty(ExchangeProperties.MODEL_CALL, call.withModel(target));
+        forgetOutcome(exchange);
+    }
+
+    /** Forgets what the exchange's model call did: its answer, whether it answered, how a stream ended, its failure. */
+    static void forgetOutcome(Exchange exchange) {
         exchange.removeProperty(ExchangeProperties.MODEL_ANSWER);
         exchange.removeProperty(ExchangeProperties.MODEL_ANSWERED);
         exchange.removeProperty(ExchangeProperties.STREAM_OUTCOME);

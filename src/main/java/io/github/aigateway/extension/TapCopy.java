@@ -54,10 +54,7 @@ public class TapCopy implements Processor {
         copy.removeProperty(ExchangeProperties.MODEL_CALL_CONTROL);
         copy.removeProperty(ExchangeProperties.TRACE_REQUEST_SPAN);
         copy.removeProperty(ExchangeProperties.TRACE_MODEL_SPAN);
-        copy.removeProperty(ExchangeProperties.MODEL_ANSWER);
-        copy.removeProperty(ExchangeProperties.MODEL_ANSWERED);
-        copy.removeProperty(ExchangeProperties.STREAM_OUTCOME);
-        copy.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        ModelCallEdits.forgetOutcome(copy);
         copy.removeProperty(ExchangeProperties.AUDIT_FIELDS);
     }
 }
