@@ -5,22 +5,33 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +50,8 @@ class AuditSyslogTcpRecipeTest {
 
     @RegisterExtension
     static WireMockExtension vllm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GatewayClient gateway = new GatewayClient(16065);
     private final AuditFile audit = new AuditFile("target/audit-syslog-tcp-recipe-test/audit.log");
@@ -77,6 +90,37 @@ class AuditSyslogTcpRecipeTest {
     }
 
     @Test
+    void a_burst_of_records_arrives_on_one_connection() throws Exception {
+        try (ServerSocket siem = new ServerSocket()) {
+            siem.bind(new InetSocketAddress("127.0.0.1", 16066));
+            siem.setSoTimeout(15_000);
+            List<String> ids = IntStream.range(0, 20).mapToObj(i -> run + "-burst-" + i).toList();
+            ExecutorService clients = Executors.newFixedThreadPool(ids.size());
+            try {
+                for (Future<HttpResponse<String>> response : clients.invokeAll(
+                        ids.stream().map(id -> (Callable<HttpResponse<String>>) () -> complete(id)).toList())) {
+                    assertThat(response.get().statusCode()).isEqualTo(200);
+                }
+            } finally {
+                clients.shutdown();
+            }
+
+            List<String> received = new ArrayList<>();
+            try (Socket connection = siem.accept()) {
+                connection.setSoTimeout(15_000);
+                InputStream in = connection.getInputStream();
+                for (int i = 0; i < ids.size(); i++) {
+                    String message = frame(in);
+                    received.add(correlationId(message.substring(message.indexOf('{'))));
+                }
+                siem.setSoTimeout(1_000);
+                assertThatThrownBy(siem::accept).as("a second connection").isInstanceOf(SocketTimeoutException.class);
+            }
+            assertThat(received).containsExactlyInAnyOrderElementsOf(ids);
+        }
+    }
+
+    @Test
     void a_siem_that_refuses_connections_costs_a_warning_line_a_minute_and_nothing_else() throws Exception {
         String id = run + "-down";
         try (CapturedLog log = CapturedLog.capture()) {
@@ -101,6 +145,25 @@ class AuditSyslogTcpRecipeTest {
         }
     }
 
+    @Test
+    void a_siem_that_comes_back_gets_the_next_record() throws Exception {
+        String lost = run + "-while-down";
+        assertThat(complete(lost).statusCode()).isEqualTo(200);
+        audit.awaitRecord(lost);
+        Thread.sleep(1_000); // the record is refused before the SIEM listens
+
+        try (ServerSocket siem = new ServerSocket()) {
+            siem.bind(new InetSocketAddress("127.0.0.1", 16066));
+            siem.setSoTimeout(15_000);
+            String back = run + "-back";
+            complete(back);
+            try (Socket connection = siem.accept()) {
+                connection.setSoTimeout(15_000);
+                assertFrame(frame(connection.getInputStream()), back);
+            }
+        }
+    }
+
     private void assertFrame(String message, String correlationId) throws Exception {
         Matcher frame = Pattern.compile("<134>1 " + AuditSyslogUdpRecipeTest.TIMESTAMP + " (\\S+) ai-gateway - audit - (.*)",
                 Pattern.DOTALL).matcher(message);
@@ -108,6 +171,14 @@ class AuditSyslogTcpRecipeTest {
         assertThat(frame.group(1)).isEqualTo(InetAddress.getLocalHost().getHostName());
         assertThat(frame.group(2)).isEqualTo(audit.awaitLine(correlationId))
                 .contains("\"correlation_id\":\"" + correlationId + "\"");
+    }
+
+    private static String correlationId(String auditRecord) {
+        try {
+            return JSON.readTree(auditRecord).path("correlation_id").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** One frame of RFC 6587 octet counting: the message's length in bytes, a space, the message. */
