@@ -193,7 +193,14 @@ public class ListenerReplies implements CamelContextAware {
                 .map(HttpMethod::name).distinct().sorted().collect(Collectors.joining(", "));
     }
 
+    /**
+     * Waits for {@code future}. One that is complete already is read directly: on shutdown Vert.x has closed the
+     * server and its event loops before the registry stops this bean, so a listener could not be called.
+     */
     private static <T> T await(Future<T> future) throws Exception {
+        if (future.succeeded()) {
+            return future.result();
+        }
         return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }
