@@ -24,7 +24,7 @@ public class SecretRedaction {
     private static final String SECRET_GROUP = "secret";
 
     private final Map<String, String> patterns = new TreeMap<>();
-    private List<Pattern> compiled = List.of();
+    private List<Rule> rules = List.of();
 
     /**
      * The patterns by name, Java regular expressions; the recipe's {@code patterns.<name>} properties land here.
@@ -36,7 +36,8 @@ public class SecretRedaction {
 
     /** Bean init: compiles the patterns, so that one that is not a regular expression stops the start. */
     public void start() {
-        compiled = patterns.values().stream().map(Pattern::compile).toList();
+        rules = patterns.values().stream()
+                .map(regex -> new Rule(Pattern.compile(regex), regex.contains("(?<" + SECRET_GROUP + ">"))).toList();
     }
 
     /** Redacts exchange property {@code modelCall} and adds the count to the audit record's {@code redacted}. */
@@ -50,8 +51,8 @@ public class SecretRedaction {
         for (ChatMessage message : call.messages()) {
             String content = message.content();
             if (content != null) {
-                for (Pattern pattern : compiled) {
-                    Redacted result = redact(content, pattern);
+                for (Rule rule : rules) {
+                    Redacted result = redact(content, rule);
                     content = result.text();
                     count += result.count();
                 }
@@ -65,9 +66,9 @@ public class SecretRedaction {
                 (before, added) -> ((Number) before).intValue() + ((Number) added).intValue());
     }
 
-    private static Redacted redact(String text, Pattern pattern) {
-        boolean namedSecret = pattern.pattern().contains("(?<" + SECRET_GROUP + ">");
-        Matcher matcher = pattern.matcher(text);
+    private static Redacted redact(String text, Rule rule) {
+        boolean namedSecret = rule.namedSecret();
+        Matcher matcher = rule.pattern().matcher(text);
         StringBuilder out = new StringBuilder(text.length());
         int copied = 0;
         int count = 0;
@@ -85,6 +86,10 @@ public class SecretRedaction {
             return new Redacted(text, 0);
         }
         return new Redacted(out.append(text, copied, text.length()).toString(), count);
+    }
+
+    /** A compiled pattern, and whether it names the {@code secret} group to replace instead of the whole match. */
+    private record Rule(Pattern pattern, boolean namedSecret) {
     }
 
     private record Redacted(String text, int count) {
