@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** The audit log file a test's gateway writes (gateway.audit.file), read as the records arrive. */
 final class AuditFile {
@@ -23,15 +24,20 @@ final class AuditFile {
 
     /** The line of the request's record exactly as written; records are written asynchronously, so it waits. */
     String awaitLine(String correlationId) throws InterruptedException {
+        return awaitLine(line -> correlationId.equals(correlationId(line)), "no audit record of " + correlationId);
+    }
+
+    /** The first line {@code wanted} takes, exactly as written, waiting as {@link #awaitLine(String)} does. */
+    String awaitLine(Predicate<String> wanted, String missing) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(deadline)) {
-            Optional<String> line = line(correlationId);
+            Optional<String> line = line(wanted);
             if (line.isPresent()) {
                 return line.get();
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no audit record of " + correlationId + " in " + file);
+        throw new AssertionError(missing + " in " + file);
     }
 
     JsonNode awaitRecord(String correlationId) throws InterruptedException {
@@ -51,17 +57,12 @@ final class AuditFile {
         }
     }
 
-    private Optional<String> line(String correlationId) {
+    private Optional<String> line(Predicate<String> wanted) {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
         try {
-            for (String line : Files.readAllLines(file)) {
-                if (correlationId.equals(correlationId(line))) {
-                    return Optional.of(line);
-                }
-            }
-            return Optional.empty();
+            return Files.readAllLines(file).stream().filter(wanted).findFirst();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,12 +14,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,8 +28,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +49,6 @@ class AuditSyslogTcpRecipeTest {
     static WireMockExtension vllm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern FRAME = Pattern.compile(
-            "<134>1 " + AuditSyslogUdpRecipeTest.TIMESTAMP + " (\\S+) ai-gateway - audit - (.*)", Pattern.DOTALL);
 
     private final GatewayClient gateway = new GatewayClient(16065);
     private final AuditFile audit = new AuditFile("target/audit-syslog-tcp-recipe-test/audit.log");
@@ -113,7 +107,7 @@ class AuditSyslogTcpRecipeTest {
                 connection.setSoTimeout(15_000);
                 InputStream in = connection.getInputStream();
                 for (int i = 0; i < ids.size(); i++) {
-                    received.add(correlationId(auditRecord(frame(in))));
+                    received.add(correlationId(SyslogMessages.auditLine(frame(in))));
                 }
                 siem.setSoTimeout(1_000);
                 assertThatThrownBy(siem::accept).as("a second connection").isInstanceOf(SocketTimeoutException.class);
@@ -169,16 +163,8 @@ class AuditSyslogTcpRecipeTest {
     }
 
     private void assertFrame(String message, String correlationId) throws Exception {
-        assertThat(auditRecord(message)).isEqualTo(audit.awaitLine(correlationId))
+        assertThat(SyslogMessages.auditLine(message)).isEqualTo(audit.awaitLine(correlationId))
                 .contains("\"correlation_id\":\"" + correlationId + "\"");
-    }
-
-    /** The audit record a syslog message carries, once its header is checked. */
-    private static String auditRecord(String message) throws UnknownHostException {
-        Matcher frame = FRAME.matcher(message);
-        assertThat(frame.matches()).as(message).isTrue();
-        assertThat(frame.group(1)).isEqualTo(InetAddress.getLocalHost().getHostName());
-        return frame.group(2);
     }
 
     private static String correlationId(String auditRecord) {

@@ -117,16 +117,15 @@ public class AuditLog {
 
     /** Queues the request's record and answers it as written, for the seam-audit-record extensions. */
     public String record(Exchange exchange) {
-        String line = write(build(exchange));
-        AUDIT.info(line);
-        return line;
+        return log(build(exchange));
     }
 
     /**
      * An event line beside a request's record, e.g. {@code "event":"shadow"} for a model call made from a copy
      * of the request (extension/TapCopy): built as a record from the copy's exchange, whose own
      * {@link RequestRecord#forCopy record} times it, so {@code duration_s} runs from the copy's start, and whose
-     * {@code status_code} is the model's (0 when it gave none: refused, reset, timed out, never called).
+     * {@code status_code} is the model's (0 when it gave none: refused, reset, timed out, never called). Answered
+     * as written, for the seam-audit-record extensions.
      */
     public String event(Exchange exchange, String event) {
         ObjectNode built = build(exchange);
@@ -136,6 +135,11 @@ public class AuditLog {
         record.put("event", event);
         record.setAll(built);
         record.put("status_code", Math.max(0, request.backendStatus()));
+        return log(record);
+    }
+
+    /** Queues the record's line and answers it. */
+    private String log(ObjectNode record) {
         String line = write(record);
         AUDIT.info(line);
         return line;
@@ -148,9 +152,9 @@ public class AuditLog {
 
     /**
      * The record of a request the listener answered itself before any route ran (a body too large, headers or a
-     * URI too long, a malformed request, an unknown path or method, the gateway shutting down).
+     * URI too long, a malformed request, an unknown path or method, the gateway shutting down), answered as written.
      */
-    public void recordListenerReply(RequestRecord request, String correlationId, int status, String reason) {
+    public String recordListenerReply(RequestRecord request, String correlationId, int status, String reason) {
         ObjectNode record = JSON.createObjectNode();
         record.put("timestamp", request.arrivedAt().toString());
         record.put("correlation_id", correlationId);
@@ -162,7 +166,7 @@ public class AuditLog {
         request.gitlabHeaders().forEach(record::put);
         record.put("error_class", "ListenerReply");
         record.put("error_message", reason);
-        AUDIT.info(write(record));
+        return log(record);
     }
 
     ObjectNode build(Exchange exchange) {

@@ -48,7 +48,8 @@ public final class ExchangeProperties {
 
     // --- the request, from its first step
 
-    @Holds(type = "java.lang.String", setBy = "requestContext.open: GitLab's X-Request-ID, or a new one",
+    @Holds(type = "java.lang.String", setBy = "requestContext.open: GitLab's X-Request-ID, or a new one (listenerReplies,"
+            + " for the record of a request it answered itself)",
             from = Seam.REQUEST_ACCEPTED)
     public static final String CORRELATION_ID = "correlationId";
 

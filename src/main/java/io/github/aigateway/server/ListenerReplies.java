@@ -2,6 +2,7 @@ package io.github.aigateway.server;
 
 import io.github.aigateway.request.RequestContext;
 import io.github.aigateway.audit.AuditLog;
+import io.github.aigateway.exchange.ExchangeProperties;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
@@ -19,17 +20,19 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * The listener GitLab talks to, and the answers it gives before any route runs, each in GitLab's error shape
- * ({@code {"detail": ...}}) with {@code X-Request-ID} and one audit record, like every other answer: a body over
- * {@code camel.server.maxBodySize} (413), a request line or headers too long (414, 431), a request that is no valid
- * HTTP (400), a path no route serves (404) or a method it does not take (405), and a request that arrives while the
- * gateway shuts down (503, with {@code Connection: close} on HTTP/1.1, so GitLab's connection pool drops this pod
- * while the streams in flight finish). A 405 names the methods the path takes in {@code Allow}, and every answer the
- * router serves carries {@code X-Process-Time}, the seconds until its headers went out, as GitLab's gateway sends it.
+ * ({@code {"detail": ...}}) with {@code X-Request-ID} and one audit record (handed to {@code seam-audit-record}),
+ * like every other answer: a body over {@code camel.server.maxBodySize} (413), a request line or headers too long
+ * (414, 431), a request that is no valid HTTP (400), a path no route serves (404) or a method it does not take
+ * (405), and a request that arrives while the gateway shuts down (503, with {@code Connection: close} on
+ * HTTP/1.1, so GitLab's connection pool drops this pod while the streams in flight finish). A 405 names the
+ * methods the path takes in {@code Allow}, and every answer the router serves carries {@code X-Process-Time}, the
+ * seconds until its headers went out, as GitLab's gateway sends it.
  *
  * <p>platform-http's HTTP server takes no options and no connection or invalid-request handlers, so once its
  * router exists this replaces the server with one that has them, serving the same router on the same address:
@@ -38,6 +41,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 public class ListenerReplies implements CamelContextAware {
 
     private static final String SHUTTING_DOWN = "The AI gateway is shutting down; try again";
+    private static final String AUDIT_SEAM = "direct:seam-audit-record";
 
     private CamelContext camelContext;
     private String host = "0.0.0.0";
@@ -45,6 +49,7 @@ public class ListenerReplies implements CamelContextAware {
     private long maxBodySize;
     private long requestReadTimeoutMs = 30_000;
     private AuditLog auditLog;
+    private ProducerTemplate auditSeam;
     private HttpServer server;
 
     @Override
@@ -89,15 +94,20 @@ public class ListenerReplies implements CamelContextAware {
         });
     }
 
-    /** Closes the listener; platform-http closes the server it had started itself. */
+    /** Closes the listener (platform-http closes the server it had started itself) and the seam's producer. */
     public void stop() throws Exception {
         if (server != null) {
             await(server.close());
             server = null;
         }
+        if (auditSeam != null) {
+            auditSeam.stop();
+            auditSeam = null;
+        }
     }
 
     private void install(VertxPlatformHttpRouter router) throws Exception {
+        auditSeam = camelContext.createProducerTemplate();
         RequestReadDeadline deadline = new RequestReadDeadline(router.vertx(), requestReadTimeoutMs);
         router.route().order(Integer.MIN_VALUE).handler(request -> {
             long arrived = System.nanoTime();
@@ -171,7 +181,12 @@ public class ListenerReplies implements CamelContextAware {
     private Future<Void> reply(HttpServerRequest request, int status, String detail) {
         String correlationId = RequestContext.correlationId(request.getHeader("X-Request-ID"));
         if (auditLog != null) {
-            auditLog.recordListenerReply(RequestContext.record(request), correlationId, status, detail);
+            String record = auditLog.recordListenerReply(RequestContext.record(request), correlationId, status, detail);
+            // to the extensions as every other record, off the event loop: what they do may block
+            auditSeam.asyncSend(AUDIT_SEAM, exchange -> {
+                exchange.getMessage().setBody(record);
+                exchange.setProperty(ExchangeProperties.CORRELATION_ID, correlationId);
+            });
         }
         return request.response().setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
